@@ -1,0 +1,152 @@
+"""Named-entity mentions from a parsed article, before cross-document resolution.
+
+Beyond spaCy's entities this stage adds what one document can tell on its
+own: acronyms it defines (`Hayat Tahrir al-Sham, or HTS`) and their later
+uses, `X regime` as a government rather than the person X, and bare acronyms
+that a later stage may resolve against other documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.extract.sentences import SentenceSpan, sentence_at
+from pipeline.text import NameRules, default_rules, looks_like_acronym, matches_acronym
+
+NAMED_LABELS = frozenset(
+    {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+_TRAILING = frozenset({"'s", "'", "s'", ".", ",", ";", ":", "-", '"', "(", ")"})
+# Words that introduce an acronym right after the long form it abbreviates.
+_ACRONYM_LEADS = (("(",), (",", "or"), ("or",), (",", "known", "as"), (",", "known", "by", "its", "initials"),
+                  ("known", "by", "its", "initials"), ("known", "as"))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MentionCandidate:
+    """A mention found in one document; `acronym_of` is the long form it abbreviates there."""
+
+    article_id: str
+    sentence_id: int
+    start_char: int
+    end_char: int
+    text: str
+    ner_label: str
+    acronym_of: str | None
+    candidate: bool
+
+
+def extract_mentions(
+    article_id: str,
+    text: str,
+    doc: Doc,
+    sentences: Sequence[SentenceSpan],
+    rules: NameRules | None = None,
+) -> list[MentionCandidate]:
+    """Mentions of one article; `text` is `articles.text`, `doc` its parse."""
+    rules = rules or default_rules()
+    spans: dict[tuple[int, int], tuple[str, str | None, bool]] = {}
+    for ent in doc.ents:
+        if ent.label_ not in NAMED_LABELS:
+            continue
+        span = _trim(ent, rules)
+        if span is None:
+            continue
+        span, label = _government(span, ent.label_, rules)
+        spans[(span.start, span.end)] = (label, None, False)
+
+    for (start, end), (label, _, _) in list(spans.items()):
+        acronym = _defined_acronym(doc[start:end], rules)
+        if acronym is None:
+            continue
+        long_form = doc[start:end].text
+        for token in doc:
+            if token.text == acronym.text:
+                inside = next(((s, e) for (s, e) in spans if s <= token.i < e), None)
+                key = inside or (token.i, token.i + 1)
+                spans[key] = (_acronym_label(label), long_form, False)
+
+    covered = {i for start, end in spans for i in range(start, end)}
+    for token in doc:
+        if token.i not in covered and _bare_acronym(token):
+            spans[(token.i, token.i + 1)] = ("ORG", None, True)
+
+    mentions = []
+    for (start, end), (label, acronym_of, candidate) in sorted(spans.items()):
+        span = doc[start:end]
+        mentions.append(
+            MentionCandidate(
+                article_id=article_id,
+                sentence_id=sentence_at(sentences, span.start_char),
+                start_char=span.start_char,
+                end_char=span.end_char,
+                text=text[span.start_char : span.end_char],
+                ner_label=label,
+                acronym_of=acronym_of,
+                candidate=candidate,
+            )
+        )
+    return mentions
+
+
+def _trim(ent: Span, rules: NameRules) -> Span | None:
+    """Drop leading determiners, trailing possessives and punctuation, anything after a line break."""
+    start, end = ent.start, ent.end
+    for token in ent:
+        if "\n" in token.text_with_ws[:-1] or (token.is_space and "\n" in token.text):
+            end = token.i
+            break
+        if "\n" in token.whitespace_ + token.text and token.i + 1 < ent.end:
+            end = token.i + 1
+            break
+    doc = ent.doc
+    while start < end and (doc[start].lower_ in rules.determiners or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in _TRAILING or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if start < end else None
+
+
+def _government(span: Span, label: str, rules: NameRules) -> tuple[Span, str]:
+    """`Assad regime` names a government: an organisation, not the person Assad."""
+    doc = span.doc
+    if label in {"PERSON", "GPE", "NORP"} and span.end < len(doc):
+        following = doc[span.end]
+        if following.lower_ in rules.government_nouns and not span[-1].whitespace_ == "":
+            return doc[span.start : span.end + 1], "ORG"
+    return span, label
+
+
+def _defined_acronym(span: Span, rules: NameRules) -> Token | None:
+    """The acronym that follows a long form as its definition, if any."""
+    doc = span.doc
+    if len(span) < 2:
+        return None
+    for lead in _ACRONYM_LEADS:
+        position = span.end
+        if position + len(lead) >= len(doc):
+            continue
+        if all(doc[position + k].lower_ == word for k, word in enumerate(lead)):
+            candidate = doc[position + len(lead)]
+            if looks_like_acronym(candidate.text) and matches_acronym(candidate.text, span.text, rules):
+                return candidate
+    return None
+
+
+def _acronym_label(long_form_label: str) -> str:
+    """People are not known by acronyms: a long form the model took for a PERSON is an organisation."""
+    return "ORG" if long_form_label == "PERSON" else long_form_label
+
+
+def _bare_acronym(token: Token) -> bool:
+    return (
+        token.is_alpha
+        and 2 <= len(token.text) <= 6
+        and token.text.isupper()
+        and not token.is_sent_start
+        and not (token.nbor(-1).text.isupper() if token.i > 0 else False)
+        and not (token.nbor(1).text.isupper() if token.i + 1 < len(token.doc) else False)
+    )

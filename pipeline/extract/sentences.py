@@ -1,0 +1,77 @@
+"""Sentences from a parsed article, with furniture cut out and each one's editorial kind."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+BODY = "body"
+
+
+@dataclass(frozen=True)
+class SentenceSpan:
+    """A sentence's characters in `articles.text` and where it stands."""
+
+    sentence_id: int
+    start_char: int
+    end_char: int
+    kind: str
+
+
+def sentence_spans(
+    doc: Doc,
+    furniture: Sequence[tuple[int, int, str]],
+    sections: Sequence[tuple[int, int, str]],
+) -> list[SentenceSpan]:
+    """spaCy's sentences, split around furniture and trimmed of white space.
+
+    `doc` is parsed from the article's parse view, so its offsets are the
+    article's offsets; furniture is already blank there, but a sentence must
+    never *contain* a furniture span either, or its text would show it.
+    """
+    text = doc.text
+    cuts = sorted((start, end) for start, end, _ in furniture)
+    spans: list[SentenceSpan] = []
+    for sent in doc.sents:
+        for start, end in _cut(sent.start_char, sent.end_char, cuts):
+            start, end = _trim(text, start, end)
+            if start < end:
+                spans.append(SentenceSpan(len(spans), start, end, _kind_at(start, sections)))
+    return spans
+
+
+def sentence_at(spans: Sequence[SentenceSpan], start_char: int) -> int:
+    """The id of the sentence containing `start_char` (the nearest one before it otherwise)."""
+    starts = [span.start_char for span in spans]
+    return spans[max(bisect_right(starts, start_char) - 1, 0)].sentence_id if spans else 0
+
+
+def _cut(start: int, end: int, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces = []
+    for cut_start, cut_end in cuts:
+        if cut_end <= start or cut_start >= end:
+            continue
+        if cut_start > start:
+            pieces.append((start, cut_start))
+        start = max(start, cut_end)
+    if start < end:
+        pieces.append((start, end))
+    return pieces
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _kind_at(start: int, sections: Sequence[tuple[int, int, str]]) -> str:
+    for section_start, section_end, kind in sections:
+        if section_start <= start < section_end:
+            return kind
+    return BODY

@@ -1,0 +1,121 @@
+"""Comparing names across outlets: folding spelling variants to keys, and acronyms.
+
+Outlets write the same name as `Hay’at`/`Hayat`, `U.S.`/`US`, `Türkiye`/`Turkiye`,
+`al-Assad`/`al Assad`; a key erases those differences and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from anyascii import anyascii
+
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
+
+
+@dataclass(frozen=True)
+class NameRules:
+    """Word lists that steer key-making and acronym matching (`pipeline/data/entity_rules.json`)."""
+
+    person_titles: frozenset[str]
+    government_nouns: frozenset[str]
+    name_particles: frozenset[str]
+    acronym_function_words: frozenset[str]
+    determiners: frozenset[str]
+    abbreviations: dict[str, str]
+    instrument_nouns: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> NameRules:
+        """Read the rules from `path`, or the packaged defaults."""
+        source = path or Path(str(resources.files("pipeline") / "data" / "entity_rules.json"))
+        data = json.loads(source.read_text(encoding="utf-8"))
+        return cls(
+            person_titles=frozenset(data["person_titles"]),
+            government_nouns=frozenset(data["government_nouns"]),
+            name_particles=frozenset(data["name_particles"]),
+            acronym_function_words=frozenset(data["acronym_function_words"]),
+            determiners=frozenset(data["determiners"]),
+            abbreviations=dict(data["abbreviations"]),
+            instrument_nouns=frozenset(data["instrument_nouns"]),
+        )
+
+
+@cache
+def default_rules() -> NameRules:
+    """The packaged rules, read once per process."""
+    return NameRules.load()
+
+
+def name_key(text: str, rules: NameRules | None = None) -> str:
+    """Fold a surface form to a comparison key: ASCII, lower case, no punctuation.
+
+    `The Hay’at Tahrir al-Sham's` and `Hayat Tahrir al Sham` share the key
+    `hayat tahrir al sham`; `U.S.` becomes `us`.
+    """
+    rules = rules or default_rules()
+    folded = anyascii(_POSSESSIVE.sub("", text.strip()))
+    folded = _APOSTROPHES.sub("", folded).replace(".", "").lower()
+    words = _NON_WORD.sub(" ", folded).split()
+    while len(words) > 1 and words[0] in rules.determiners:
+        words = words[1:]
+    return " ".join(words)
+
+
+def strip_titles(key: str, rules: NameRules | None = None) -> str:
+    """Drop leading titles and roles from a person key: `spokesperson matthew miller` -> `matthew miller`."""
+    rules = rules or default_rules()
+    words = key.split()
+    while len(words) > 1 and words[0] in rules.person_titles:
+        words = words[1:]
+    return " ".join(words)
+
+
+def surname(key: str, rules: NameRules | None = None) -> str:
+    """The last name of a person key, without particles: `bashar al assad` -> `assad`."""
+    rules = rules or default_rules()
+    words = [word for word in key.split() if word not in rules.name_particles]
+    return words[-1] if words else key
+
+
+def looks_like_acronym(text: str) -> bool:
+    """Upper-case token of two or more letters such as `HTS`, `U.N.`, `UNSCR`."""
+    stripped = text.strip()
+    letters = stripped.replace(".", "").replace("&", "")
+    return bool(_ACRONYM.match(stripped)) and letters.isupper() and sum(c.isalpha() for c in letters) >= 2
+
+
+def initials(long_form: str, rules: NameRules | None = None) -> str:
+    """The acronym a long form abbreviates to, in upper case.
+
+    Upper-case words contribute all their letters (`UN Security Council` ->
+    `UNSC`), hyphenated words after a particle contribute the name part
+    (`al-Sham` -> `S`), function words nothing.
+    """
+    rules = rules or default_rules()
+    letters = []
+    for word in re.split(r"\s+", anyascii(long_form).strip()):
+        parts = [part for part in re.split(r"-", word.replace(".", "")) if part]
+        parts = [part for part in parts if part.lower() not in rules.name_particles] or parts
+        for part in parts:
+            clean = re.sub(r"[^A-Za-z0-9]", "", part)
+            if not clean or clean.lower() in rules.acronym_function_words:
+                continue
+            letters.append(clean if clean.isupper() and len(clean) > 1 else clean[0])
+    return "".join(letters).upper()
+
+
+def matches_acronym(acronym: str, long_form: str, rules: NameRules | None = None) -> bool:
+    """Whether `acronym` abbreviates `long_form` (`HTS` / `Hayat Tahrir al-Sham`)."""
+    letters = re.sub(r"[^A-Za-z0-9]", "", anyascii(acronym)).upper()
+    if len(letters) < 2:
+        return False
+    return initials(long_form, rules) == letters
