@@ -158,3 +158,24 @@ def _english_vocab() -> spacy.vocab.Vocab:
 
 def _packaged(name: str) -> Path:
     return Path(str(resources.files("pipeline") / "data" / name))
+
+
+def sentence_boundaries(text: str, spans: Iterable[tuple[int, int]]) -> list[int]:
+    """Where sentences must start: paragraph starts, and both edges of every given span."""
+    edges = [edge for start, end in spans for edge in (start, end)]
+    return sorted(set(paragraph_starts(text)) | set(edges))
+
+
+def parse_articles(
+    nlp: Language,
+    articles: Iterable[tuple[str, str, Sequence[tuple[int, int]], Sequence[tuple[int, int]]]],
+    batch_size: int = 64,
+    n_process: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> DocBin:
+    """Parse `(article_id, text, furniture, sections)` items once each, furniture blanked."""
+    items = (
+        (article_id, parse_view(text, furniture), sentence_boundaries(text, [*furniture, *sections]))
+        for article_id, text, furniture, sections in articles
+    )
+    return parse_documents(nlp, items, batch_size=batch_size, n_process=n_process, on_progress=on_progress)

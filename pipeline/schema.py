@@ -33,9 +33,7 @@ _ARTICLE_ID = _field(
 _SOURCE_PATH = _field(
     "source_path", pa.string(), "Input file, relative to the input folder (POSIX separators).", False
 )
-_START = _field(
-    "start_char", pa.int32(), "First character of the span in `articles.text` (0-based).", False
-)
+_START = _field("start_char", pa.int32(), "First character of the span in `articles.text` (0-based).", False)
 _END = _field("end_char", pa.int32(), "One past the last character of the span.", False)
 
 
@@ -84,9 +82,17 @@ SCHEMAS: dict[str, pa.Schema] = {
             False,
         ),
         _field(
-            "agency_copy", pa.bool_(), "The text says it carries agency copy (e.g. `With inputs from agencies`).", False
+            "agency_copy",
+            pa.bool_(),
+            "The text says it carries agency copy (e.g. `With inputs from agencies`).",
+            False,
         ),
-        _field("credits", pa.list_(pa.string()), "Sources the text credits (`X reports`, `inputs from agencies`).", False),
+        _field(
+            "credits",
+            pa.list_(pa.string()),
+            "Sources the text credits (`X reports`, `inputs from agencies`).",
+            False,
+        ),
     ),
     "sentences": _table(
         "Sentences of every article, furniture excluded.",
@@ -95,7 +101,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         _START,
         _END,
         _field("text", pa.string(), "The sentence, equal to `articles.text[start_char:end_char]`.", False),
-        _field("kind", pa.string(), "Where it stands: `title`, `heading`, `dateline`, `byline` or `body`.", False),
+        _field(
+            "kind", pa.string(), "Where it stands: `title`, `heading`, `dateline`, `byline` or `body`.", False
+        ),
     ),
     "mentions": _table(
         "Named-entity mentions in every article, each linked to a resolved entity.",
@@ -105,8 +113,16 @@ SCHEMAS: dict[str, pa.Schema] = {
         _START,
         _END,
         _field("text", pa.string(), "The mention, equal to `articles.text[start_char:end_char]`.", False),
-        _field("label", pa.string(), "Entity type (PERSON, ORG, GPE, LOC, FAC, NORP, EVENT, LAW, ...).", False),
+        _field(
+            "label", pa.string(), "Entity type (PERSON, ORG, GPE, LOC, FAC, NORP, EVENT, LAW, ...).", False
+        ),
         _field("entity_id", pa.string(), "Resolved entity, a key of `entities`.", False),
+        _field(
+            "ner_label",
+            pa.string(),
+            "Label the NER model gave before resolution (may differ from `label`).",
+            False,
+        ),
     ),
     "entities": _table(
         "Entities resolved across all articles: one row per real-world person, place, body, law...",
@@ -123,7 +139,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         _field("title", pa.string(), "Title of the earliest titled member article."),
         _field("article_ids", pa.list_(pa.string()), "Member articles.", False),
         _field("first_published", pa.date32(), "Earliest publication date among the members."),
-        _field("outlet_count", pa.int32(), "Distinct outlets among the members (unknown outlets count once each).", False),
+        _field(
+            "outlet_count",
+            pa.int32(),
+            "Distinct outlets among the members (unknown outlets count once each).",
+            False,
+        ),
         _field("article_count", pa.int32(), "Number of member articles.", False),
     ),
 }

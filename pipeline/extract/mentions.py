@@ -8,12 +8,13 @@ that a later stage may resolve against other documents.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
 
+import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.extract.sentences import SentenceSpan, sentence_at
+from pipeline.extract.sentences import SentenceSpan, sentence_at, spans_by_article
 from pipeline.text import NameRules, default_rules, looks_like_acronym, matches_acronym
 
 NAMED_LABELS = frozenset(
@@ -115,7 +116,7 @@ def _government(span: Span, label: str, rules: NameRules) -> tuple[Span, str]:
     doc = span.doc
     if label in {"PERSON", "GPE", "NORP"} and span.end < len(doc):
         following = doc[span.end]
-        if following.lower_ in rules.government_nouns and not span[-1].whitespace_ == "":
+        if following.lower_ in rules.government_nouns and span[-1].whitespace_ != "":
             return doc[span.start : span.end + 1], "ORG"
     return span, label
 
@@ -150,3 +151,20 @@ def _bare_acronym(token: Token) -> bool:
         and not (token.nbor(-1).text.isupper() if token.i > 0 else False)
         and not (token.nbor(1).text.isupper() if token.i + 1 < len(token.doc) else False)
     )
+
+
+def mention_candidates(
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    docs: Iterable[tuple[str, Doc]],
+    rules: NameRules | None = None,
+) -> pd.DataFrame:
+    """Mention candidates of every article, one row per `MentionCandidate`."""
+    texts = dict(zip(articles["article_id"], articles["text"], strict=True))
+    spans = spans_by_article(sentences)
+    rows = [
+        asdict(mention)
+        for article_id, doc in docs
+        for mention in extract_mentions(article_id, texts[article_id], doc, spans.get(article_id, []), rules)
+    ]
+    return pd.DataFrame(rows, columns=[field.name for field in fields(MentionCandidate)])

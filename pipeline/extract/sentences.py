@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 from spacy.tokens import Doc
 
 BODY = "body"
@@ -75,3 +76,42 @@ def _kind_at(start: int, sections: Sequence[tuple[int, int, str]]) -> str:
         if section_start <= start < section_end:
             return kind
     return BODY
+
+
+def sentences_table(articles: pd.DataFrame, docs: Iterable[tuple[str, Doc]]) -> pd.DataFrame:
+    """The `sentences` table: every article's sentences, text sliced from `articles.text`."""
+    by_id = articles.set_index("article_id")
+    rows = []
+    for article_id, doc in docs:
+        article = by_id.loc[article_id]
+        for span in sentence_spans(doc, spans_of(article["furniture"]), spans_of(article["sections"])):
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "sentence_id": span.sentence_id,
+                    "start_char": span.start_char,
+                    "end_char": span.end_char,
+                    "text": article["text"][span.start_char : span.end_char],
+                    "kind": span.kind,
+                }
+            )
+    columns = ["article_id", "sentence_id", "start_char", "end_char", "text", "kind"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def spans_of(value: object) -> list[tuple[int, int, str]]:
+    """`(start, end, kind)` triples from a list-of-structs cell (as Parquet hands it back)."""
+    if value is None:
+        return []
+    return [(int(item["start_char"]), int(item["end_char"]), str(item["kind"])) for item in value]
+
+
+def spans_by_article(sentences: pd.DataFrame) -> dict[str, list[SentenceSpan]]:
+    """The `sentences` table back as spans per article, in order."""
+    grouped: dict[str, list[SentenceSpan]] = {}
+    ordered = sentences.sort_values(["article_id", "sentence_id"])
+    for row in ordered.itertuples(index=False):
+        grouped.setdefault(row.article_id, []).append(
+            SentenceSpan(int(row.sentence_id), int(row.start_char), int(row.end_char), row.kind)
+        )
+    return grouped

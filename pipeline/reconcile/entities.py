@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from pipeline.gazetteer import country_code
+from pipeline.reconcile.groups import UnionFind
 from pipeline.text import (
     NameRules,
     default_rules,
@@ -31,24 +32,8 @@ from pipeline.text import (
 )
 
 PERSON = "PERSON"
+_SCOPE = "#"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, node: str) -> str:
-        self.parent.setdefault(node, node)
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
-        return node
-
-    def union(self, a: str, b: str) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
 def resolve_entities(
@@ -66,9 +51,11 @@ def resolve_entities(
         return _empty_mentions(), _empty_entities()
     frame = candidates.reset_index(drop=True).copy()
     frame["key"] = [
-        _surface_key(text, label, rules) for text, label in zip(frame["text"], frame["ner_label"], strict=True)
+        _surface_key(text, label, rules)
+        for text, label in zip(frame["text"], frame["ner_label"], strict=True)
     ]
-    groups = _UnionFind()
+    frame["key"] = _scope_to_article(frame, rules)
+    groups = UnionFind()
     for key in frame["key"]:
         groups.find(key)
     _link_laws(frame, groups, rules)
@@ -95,11 +82,29 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
     return "name:" + key
 
 
+def _scope_to_article(frame: pd.DataFrame, rules: NameRules) -> list[str]:
+    """Keys whose meaning depends on the article get the article's id.
+
+    A lone surname, or an acronym the article itself defines, means what it
+    means *there*: `Miller` in one article and `Miller` in another may be two
+    people, `PA` two organisations.
+    """
+    scoped = []
+    for key, article_id, acronym_of in zip(frame["key"], frame["article_id"], frame["acronym_of"], strict=True):
+        local = isinstance(acronym_of, str) or (key.startswith("person:") and not _is_full_name(key, rules))
+        scoped.append(f"{key}{_SCOPE}{article_id}" if local else key)
+    return scoped
+
+
+def _unscoped(node: str) -> str:
+    return node.split(_SCOPE, 1)[0]
+
+
 def _bare_name(node: str) -> str:
-    return node.split(":", 1)[1]
+    return _unscoped(node).split(":", 1)[1]
 
 
-def _link_laws(frame: pd.DataFrame, groups: _UnionFind, rules: NameRules) -> None:
+def _link_laws(frame: pd.DataFrame, groups: UnionFind, rules: NameRules) -> None:
     """`Resolution 2254`, `UN Security Council Resolution, 2254` and `UNSCR 2254` are one instrument."""
     law_keys = sorted({key for key in frame["key"] if key.startswith("law:")})
     long_names = {" ".join(_bare_name(key).split()[:-1]) for key in law_keys if len(key.split()) > 2}
@@ -120,14 +125,14 @@ def _link_laws(frame: pd.DataFrame, groups: _UnionFind, rules: NameRules) -> Non
             groups.union(key, f"law:{noun} {number}")
 
 
-def _link_acronyms(frame: pd.DataFrame, groups: _UnionFind, rules: NameRules) -> None:
+def _link_acronyms(frame: pd.DataFrame, groups: UnionFind, rules: NameRules) -> None:
     """Acronyms to their long forms: defined in the article, else implied by one long form in the corpus."""
     defined: dict[str, set[str]] = defaultdict(set)
     for row in frame[frame["acronym_of"].notna()].itertuples():
         long_key = _surface_key(row.acronym_of, "ORG", rules)
         groups.union(row.key, long_key)
         groups.union(long_key, "person:" + _bare_name(long_key))
-        defined[row.key].add(long_key)
+        defined[_unscoped(row.key)].add(long_key)
 
     long_forms: dict[str, set[str]] = defaultdict(set)
     for key in set(frame["key"]):
@@ -145,7 +150,7 @@ def _link_acronyms(frame: pd.DataFrame, groups: _UnionFind, rules: NameRules) ->
             groups.union(row.key, next(iter(targets)))
 
 
-def _link_surnames(frame: pd.DataFrame, groups: _UnionFind, rules: NameRules) -> None:
+def _link_surnames(frame: pd.DataFrame, groups: UnionFind, rules: NameRules) -> None:
     """A lone surname joins the full name it abbreviates, nearest article first."""
     people = frame[frame["key"].str.startswith("person:")]
     full_names_by_article: dict[str, set[str]] = defaultdict(set)
@@ -166,6 +171,8 @@ def _link_surnames(frame: pd.DataFrame, groups: _UnionFind, rules: NameRules) ->
         matches = local or by_surname[last]
         if len({groups.find(name) for name in matches}) == 1:
             groups.union(key, next(iter(matches)))
+        elif not matches:
+            groups.union(key, _unscoped(key))
 
 
 def _is_full_name(key: str, rules: NameRules) -> bool:

@@ -1,0 +1,123 @@
+"""Dagster IO managers: Parquet tables and spaCy DocBins in the warehouse folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+from spacy.tokens import DocBin
+from tabulate import tabulate
+
+from pipeline.schema import describe, schema_for
+from pipeline.storage import atomic_write, read_table, table_dir, write_table
+
+PREVIEW_ROWS = 5
+PREVIEW_CELL_CHARS = 60
+
+
+def column_schema(table: str) -> dg.TableSchema:
+    """The table's columns for the Dagster UI, from `schema.py`."""
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=field.name,
+                type=str(field.type),
+                description=describe(field) or None,
+                constraints=dg.TableColumnConstraints(nullable=field.nullable),
+            )
+            for field in schema_for(table)
+        ]
+    )
+
+
+def markdown_preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    """The first rows as a Markdown table, long cells shortened."""
+    if frame.empty:
+        return "_no rows_"
+
+    def short(value: object) -> str:
+        text = str(value).replace("\n", " ").replace("|", "\\|")
+        return text if len(text) <= PREVIEW_CELL_CHARS else text[: PREVIEW_CELL_CHARS - 1] + "…"
+
+    head = frame.head(rows)
+    return tabulate(
+        [[short(value) for value in row] for row in head.itertuples(index=False)],
+        headers=list(head.columns),
+        tablefmt="github",
+    )
+
+
+class ParquetIOManager(dg.ConfigurableIOManager):
+    """Each asset is a table at `<warehouse_dir>/<asset name>/`, written atomically with its schema."""
+
+    warehouse_dir: str
+
+    @property
+    def warehouse(self) -> Path:
+        return Path(self.warehouse_dir).expanduser().resolve()
+
+    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
+        table = context.asset_key.path[-1]
+        path = write_table(self.warehouse, table, obj)
+        context.add_output_metadata(
+            {
+                "dagster/row_count": len(obj),
+                "dagster/column_schema": column_schema(table),
+                "dagster/uri": str(path.parent),
+                "preview": dg.MetadataValue.md(markdown_preview(obj)),
+            }
+        )
+
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
+        return read_table(self.warehouse, context.asset_key.path[-1])
+
+
+class DocBinIOManager(dg.ConfigurableIOManager):
+    """spaCy parses as one DocBin file per asset: `<warehouse_dir>/<asset name>/part-0.spacy`."""
+
+    warehouse_dir: str
+
+    def _path(self, context: dg.OutputContext | dg.InputContext) -> Path:
+        return (
+            table_dir(Path(self.warehouse_dir).expanduser().resolve(), context.asset_key.path[-1])
+            / "part-0.spacy"
+        )
+
+    def handle_output(self, context: dg.OutputContext, obj: DocBin) -> None:
+        path = self._path(context)
+        payload = obj.to_bytes()
+        atomic_write(path, lambda temporary: temporary.write_bytes(payload))
+        context.add_output_metadata(
+            {"dagster/row_count": len(obj), "dagster/uri": str(path), "bytes": len(payload)}
+        )
+
+    def load_input(self, context: dg.InputContext) -> DocBin:
+        path = self._path(context)
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} has not been written yet: materialize `docs` first")
+        return DocBin().from_bytes(path.read_bytes())
+
+
+def table_out(table: str) -> dg.AssetOut:
+    """An output of a multi-asset that is the warehouse table `table`."""
+    return dg.AssetOut(
+        description=_table_description(table),
+        metadata={"dagster/column_schema": column_schema(table)},
+        kinds={"parquet", "pandas"},
+    )
+
+
+def table_asset(table: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    """`@dg.asset` for the warehouse table `table`: its name, description and column schema."""
+    return dg.asset(
+        name=table,
+        description=_table_description(table),
+        metadata={"dagster/column_schema": column_schema(table)},
+        kinds={"parquet", "pandas"},
+        **kwargs,
+    )
+
+
+def _table_description(table: str) -> str:
+    return (schema_for(table).metadata or {}).get(b"description", b"").decode()

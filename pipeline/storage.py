@@ -1,0 +1,68 @@
+"""Warehouse files: one Parquet dataset per table, replaced atomically.
+
+A table lives at `<warehouse>/<table>/part-0.parquet`. A new version is
+written beside it under a hidden name (readers and globs skip names starting
+with `.`), flushed to disk, and renamed over the old file in one step, so a
+reader sees either the old complete table or the new one, never half of one,
+and a killed run leaves the previous version in place.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from pipeline.schema import schema_for
+
+PART_NAME = "part-0"
+
+
+def table_dir(warehouse: Path, table: str) -> Path:
+    """The folder that holds a table's Parquet files."""
+    return warehouse / table
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+    """Have `write` fill a hidden temporary file, then move it onto `target` in one rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        write(temporary)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """The frame as an Arrow table with exactly the table's schema (a mismatch raises here)."""
+    schema = schema_for(table)
+    missing = [name for name in schema.names if name not in frame.columns]
+    if missing:
+        raise ValueError(f"table {table!r} is missing columns {missing}")
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def write_table(warehouse: Path, table: str, frame: pd.DataFrame) -> Path:
+    """Write a table atomically; returns the Parquet file written."""
+    arrow = to_arrow(table, frame)
+    target = table_dir(warehouse, table) / f"{PART_NAME}.parquet"
+    atomic_write(target, lambda path: pq.write_table(arrow, path, compression="zstd"))
+    return target
+
+
+def read_table(warehouse: Path, table: str) -> pd.DataFrame:
+    """A table as a pandas DataFrame, read with its schema."""
+    directory = table_dir(warehouse, table)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"table {table!r} has not been written to {warehouse} yet")
+    dataset = ds.dataset(directory, format="parquet", schema=schema_for(table))
+    return dataset.to_table().to_pandas()

@@ -1,0 +1,136 @@
+"""Cross-document entity resolution on cases written apart from the seeds."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.extract.mentions import MentionCandidate
+from pipeline.reconcile.entities import resolve_entities
+
+
+def candidates(*rows: tuple) -> pd.DataFrame:
+    """Rows of `(article_id, text, ner_label[, acronym_of[, candidate]])`, laid out one after another."""
+    records = []
+    for position, row in enumerate(rows):
+        article_id, text, label, *rest = row
+        acronym_of = rest[0] if rest else None
+        candidate = rest[1] if len(rest) > 1 else False
+        start = position * 100
+        records.append(
+            MentionCandidate(article_id, 0, start, start + len(text), text, label, acronym_of, candidate).__dict__
+        )
+    return pd.DataFrame(records)
+
+
+def entity_ids(mentions: pd.DataFrame, article_id: str, text: str) -> set[str]:
+    chosen = mentions[(mentions["article_id"] == article_id) & (mentions["text"] == text)]
+    return set(chosen["entity_id"])
+
+
+def test_a_surname_joins_the_full_name_in_its_own_article() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Jane Miller", "PERSON"),
+            ("a", "Miller", "PERSON"),
+            ("b", "Matthew Miller", "PERSON"),
+            ("b", "Miller", "PERSON"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Miller") == entity_ids(mentions, "a", "Jane Miller")
+    assert entity_ids(mentions, "b", "Miller") == entity_ids(mentions, "b", "Matthew Miller")
+    assert entity_ids(mentions, "a", "Miller") != entity_ids(mentions, "b", "Miller")
+
+
+def test_a_surname_shared_by_two_people_elsewhere_stays_unresolved() -> None:
+    mentions, _ = resolve_entities(
+        candidates(("a", "Jane Miller", "PERSON"), ("b", "Matthew Miller", "PERSON"), ("c", "Miller", "PERSON"))
+    )
+    lone = entity_ids(mentions, "c", "Miller")
+    assert lone.isdisjoint(entity_ids(mentions, "a", "Jane Miller") | entity_ids(mentions, "b", "Matthew Miller"))
+
+
+def test_a_surname_with_one_full_name_in_the_corpus_joins_it() -> None:
+    mentions, _ = resolve_entities(candidates(("a", "Angela Merkel", "PERSON"), ("b", "Chancellor Merkel", "PERSON")))
+    assert mentions["entity_id"].nunique() == 1
+
+
+def test_an_acronym_defined_in_one_article_resolves_it_in_another() -> None:
+    mentions, entities = resolve_entities(
+        candidates(
+            ("a", "Federal Bureau of Investigation", "ORG"),
+            ("a", "FBI", "ORG", "Federal Bureau of Investigation"),
+            ("b", "FBI", "ORG", None, True),
+        )
+    )
+    assert mentions["entity_id"].nunique() == 1
+    assert entities.iloc[0]["name"] == "Federal Bureau of Investigation"
+
+
+def test_an_acronym_implied_by_a_long_form_elsewhere_is_resolved() -> None:
+    mentions, _ = resolve_entities(
+        candidates(("a", "North Atlantic Treaty Organization", "ORG"), ("b", "NATO", "ORG", None, True))
+    )
+    assert mentions["entity_id"].nunique() == 1
+
+
+def test_a_bare_acronym_that_matches_nothing_is_dropped() -> None:
+    mentions, _ = resolve_entities(candidates(("a", "Angela Merkel", "PERSON"), ("b", "XYZ", "ORG", None, True)))
+    assert "XYZ" not in set(mentions["text"])
+
+
+def test_an_acronym_with_two_meanings_in_the_corpus_is_not_guessed() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Palestinian Authority", "ORG"),
+            ("a", "PA", "ORG", "Palestinian Authority"),
+            ("b", "Press Association", "ORG"),
+            ("b", "PA", "ORG", "Press Association"),
+            ("c", "PA", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "a", "PA") != entity_ids(mentions, "b", "PA")
+    lone = entity_ids(mentions, "c", "PA")
+    assert lone.isdisjoint(entity_ids(mentions, "a", "PA") | entity_ids(mentions, "b", "PA"))
+
+
+def test_a_long_form_the_model_took_for_a_person_is_an_organisation_when_it_has_an_acronym() -> None:
+    _, entities = resolve_entities(
+        candidates(
+            ("a", "Jabhat Fateh al-Sham", "PERSON"),
+            ("a", "JFS", "ORG", "Jabhat Fateh al-Sham"),
+        )
+    )
+    assert entities["label"].tolist() == ["ORG"]
+
+
+def test_country_spellings_resolve_to_one_country() -> None:
+    mentions, entities = resolve_entities(
+        candidates(("a", "Russia", "GPE"), ("b", "Russian Federation", "GPE"), ("c", "Côte d'Ivoire", "GPE"))
+    )
+    assert entity_ids(mentions, "a", "Russia") == entity_ids(mentions, "b", "Russian Federation")
+    assert set(entities["label"]) == {"GPE"}
+
+
+def test_numbered_instruments_with_different_numbers_stay_apart() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Security Council Resolution 1325", "LAW"),
+            ("b", "Resolution 1325", "LAW"),
+            ("c", "Resolution 2254", "LAW"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Security Council Resolution 1325") == entity_ids(mentions, "b", "Resolution 1325")
+    assert entity_ids(mentions, "b", "Resolution 1325") != entity_ids(mentions, "c", "Resolution 2254")
+
+
+def test_every_mention_points_to_an_entity_and_counts_add_up() -> None:
+    mentions, entities = resolve_entities(
+        candidates(("a", "Angela Merkel", "PERSON"), ("a", "Merkel", "PERSON"), ("b", "Berlin", "GPE"))
+    )
+    assert set(mentions["entity_id"]) == set(entities["entity_id"])
+    assert entities["mention_count"].sum() == len(mentions)
+
+
+def test_no_candidates_give_empty_tables() -> None:
+    mentions, entities = resolve_entities(candidates())
+    assert mentions.empty and entities.empty
