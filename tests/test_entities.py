@@ -17,7 +17,9 @@ def candidates(*rows: tuple) -> pd.DataFrame:
         candidate = rest[1] if len(rest) > 1 else False
         start = position * 100
         records.append(
-            MentionCandidate(article_id, 0, start, start + len(text), text, label, acronym_of, candidate).__dict__
+            MentionCandidate(
+                article_id, 0, start, start + len(text), text, label, acronym_of, candidate
+            ).__dict__
         )
     return pd.DataFrame(records)
 
@@ -43,14 +45,20 @@ def test_a_surname_joins_the_full_name_in_its_own_article() -> None:
 
 def test_a_surname_shared_by_two_people_elsewhere_stays_unresolved() -> None:
     mentions, _ = resolve_entities(
-        candidates(("a", "Jane Miller", "PERSON"), ("b", "Matthew Miller", "PERSON"), ("c", "Miller", "PERSON"))
+        candidates(
+            ("a", "Jane Miller", "PERSON"), ("b", "Matthew Miller", "PERSON"), ("c", "Miller", "PERSON")
+        )
     )
     lone = entity_ids(mentions, "c", "Miller")
-    assert lone.isdisjoint(entity_ids(mentions, "a", "Jane Miller") | entity_ids(mentions, "b", "Matthew Miller"))
+    assert lone.isdisjoint(
+        entity_ids(mentions, "a", "Jane Miller") | entity_ids(mentions, "b", "Matthew Miller")
+    )
 
 
 def test_a_surname_with_one_full_name_in_the_corpus_joins_it() -> None:
-    mentions, _ = resolve_entities(candidates(("a", "Angela Merkel", "PERSON"), ("b", "Chancellor Merkel", "PERSON")))
+    mentions, _ = resolve_entities(
+        candidates(("a", "Angela Merkel", "PERSON"), ("b", "Chancellor Merkel", "PERSON"))
+    )
     assert mentions["entity_id"].nunique() == 1
 
 
@@ -74,7 +82,9 @@ def test_an_acronym_implied_by_a_long_form_elsewhere_is_resolved() -> None:
 
 
 def test_a_bare_acronym_that_matches_nothing_is_dropped() -> None:
-    mentions, _ = resolve_entities(candidates(("a", "Angela Merkel", "PERSON"), ("b", "XYZ", "ORG", None, True)))
+    mentions, _ = resolve_entities(
+        candidates(("a", "Angela Merkel", "PERSON"), ("b", "XYZ", "ORG", None, True))
+    )
     assert "XYZ" not in set(mentions["text"])
 
 
@@ -119,7 +129,9 @@ def test_numbered_instruments_with_different_numbers_stay_apart() -> None:
             ("c", "Resolution 2254", "LAW"),
         )
     )
-    assert entity_ids(mentions, "a", "Security Council Resolution 1325") == entity_ids(mentions, "b", "Resolution 1325")
+    assert entity_ids(mentions, "a", "Security Council Resolution 1325") == entity_ids(
+        mentions, "b", "Resolution 1325"
+    )
     assert entity_ids(mentions, "b", "Resolution 1325") != entity_ids(mentions, "c", "Resolution 2254")
 
 

@@ -43,7 +43,9 @@ def test_text_files_in_subfolders_become_raw_articles(tmp_path: Path) -> None:
         (".hidden.txt", ARTICLE.encode(), "hidden"),
     ],
 )
-def test_bad_inputs_are_quarantined_with_a_reason(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+def test_bad_inputs_are_quarantined_with_a_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
     (tmp_path / name).write_bytes(content)
     result = run_ingest(tmp_path)
     assert result.raw_articles.empty

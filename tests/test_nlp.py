@@ -29,7 +29,7 @@ def test_a_headline_without_punctuation_never_runs_into_the_next_line() -> None:
     doc_bin = parse_articles(cached_pipeline(), [("a", text, [], [(0, text.index("\n"))])])
     [(article_id, doc)] = list(iter_docs(doc_bin))
     assert article_id == "a"
-    assert [sent.text.strip() for sent in doc.sents][0] == "Rebels take city in surprise offensive"
+    assert next(sent.text.strip() for sent in doc.sents) == "Rebels take city in surprise offensive"
 
 
 def test_docs_come_back_with_their_article_ids_and_entities() -> None:

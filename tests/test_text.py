@@ -21,7 +21,9 @@ def test_spelling_variants_share_a_key(variant: str, canonical: str) -> None:
     assert name_key(variant) == name_key(canonical)
 
 
-@pytest.mark.parametrize(("first", "second"), [("Austria", "Australia"), ("Georgia", "George"), ("Hama", "Hamas")])
+@pytest.mark.parametrize(
+    ("first", "second"), [("Austria", "Australia"), ("Georgia", "George"), ("Hama", "Hamas")]
+)
 def test_different_names_keep_different_keys(first: str, second: str) -> None:
     assert name_key(first) != name_key(second)
 
@@ -55,7 +57,9 @@ def test_acronyms_match_their_long_forms(acronym: str, long_form: str) -> None:
     assert matches_acronym(acronym, long_form)
 
 
-@pytest.mark.parametrize(("acronym", "long_form"), [("HTS", "Hezbollah"), ("UN", "United States"), ("I", "Iran")])
+@pytest.mark.parametrize(
+    ("acronym", "long_form"), [("HTS", "Hezbollah"), ("UN", "United States"), ("I", "Iran")]
+)
 def test_acronyms_do_not_match_other_names(acronym: str, long_form: str) -> None:
     assert not matches_acronym(acronym, long_form)
 
@@ -71,7 +75,13 @@ def test_looks_like_acronym(text: str, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("Türkiye", "TUR"), ("Turkey", "TUR"), ("Russia", "RUS"), ("Russian Federation", "RUS"), ("U.S.", "USA")],
+    [
+        ("Türkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("Russia", "RUS"),
+        ("Russian Federation", "RUS"),
+        ("U.S.", "USA"),
+    ],
 )
 def test_country_names_in_every_spelling_share_a_code(name: str, code: str) -> None:
     assert country_code(name_key(name)) == code

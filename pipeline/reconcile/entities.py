@@ -90,7 +90,9 @@ def _scope_to_article(frame: pd.DataFrame, rules: NameRules) -> list[str]:
     people, `PA` two organisations.
     """
     scoped = []
-    for key, article_id, acronym_of in zip(frame["key"], frame["article_id"], frame["acronym_of"], strict=True):
+    for key, article_id, acronym_of in zip(
+        frame["key"], frame["article_id"], frame["acronym_of"], strict=True
+    ):
         local = isinstance(acronym_of, str) or (key.startswith("person:") and not _is_full_name(key, rules))
         scoped.append(f"{key}{_SCOPE}{article_id}" if local else key)
     return scoped

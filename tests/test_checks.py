@@ -1,0 +1,109 @@
+"""The blocking checks fail on broken tables: a check that cannot fail is a defect.
+
+Each test copies the seed run's warehouse, breaks one thing the way real bugs
+would, and runs every check against it with the `validate_warehouse` job.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from pipeline.definitions import VALIDATE_JOB, build_definitions
+from pipeline.storage import read_table, write_table
+from tests.conftest import SAMPLE, SeedRun
+
+
+def validate(warehouse: Path, input_dir: Path = SAMPLE) -> dict[str, bool]:
+    """`check name -> passed` for every check, run on the tables as they are."""
+    job = build_definitions(str(input_dir), str(warehouse)).resolve_job_def(VALIDATE_JOB)
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    return {evaluation.check_name: evaluation.passed for evaluation in result.get_asset_check_evaluations()}
+
+
+def broken(
+    seed_run: SeedRun, tmp_path: Path, table: str, breakage: Callable[[pd.DataFrame], pd.DataFrame]
+) -> Path:
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(seed_run.warehouse, warehouse)
+    write_table(warehouse, table, breakage(read_table(warehouse, table)))
+    return warehouse
+
+
+def test_every_check_passes_on_the_seed_run(seed_run: SeedRun) -> None:
+    results = validate(seed_run.warehouse)
+    assert len(results) >= 12
+    assert all(results.values()), {name for name, passed in results.items() if not passed}
+
+
+def _first_row(frame: pd.DataFrame, column: str, value: object) -> pd.DataFrame:
+    frame = frame.copy()
+    frame.loc[frame.index[0], column] = value
+    return frame
+
+
+BREAKAGES = {
+    "duplicate article id": (
+        "raw_articles",
+        lambda f: pd.concat([f, f.head(1)]),
+        "raw_articles_expectations",
+    ),
+    "bad sha256": (
+        "raw_articles",
+        lambda f: _first_row(f, "sha256", "not-a-hash"),
+        "raw_articles_expectations",
+    ),
+    "body ends before it starts": (
+        "articles",
+        lambda f: _first_row(f, "body_start", int(f["body_end"].iloc[0]) + 1),
+        "articles_expectations",
+    ),
+    "sentence text off by one": (
+        "sentences",
+        lambda f: _first_row(f, "start_char", int(f["start_char"].iloc[0]) + 1),
+        "sentences_spans_match_article_text",
+    ),
+    "negative offset": ("sentences", lambda f: _first_row(f, "start_char", -1), "sentences_expectations"),
+    "unknown entity type": (
+        "mentions",
+        lambda f: _first_row(f, "label", "SPACESHIP"),
+        "mentions_expectations",
+    ),
+    "mention of a missing entity": (
+        "mentions",
+        lambda f: _first_row(f, "entity_id", "E-nowhere"),
+        "mentions_reference_entities",
+    ),
+    "mention text not in the article": (
+        "mentions",
+        lambda f: _first_row(f, "text", "something else"),
+        "mentions_spans_match_article_text",
+    ),
+    "duplicate entity": ("entities", lambda f: pd.concat([f, f.head(1)]), "entities_expectations"),
+    "article in no story": (
+        "stories",
+        lambda f: f.assign(article_ids=[list(ids)[1:] for ids in f["article_ids"]]),
+        "stories_cover_articles",
+    ),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_check_fails_on_broken_table(seed_run: SeedRun, tmp_path: Path, breakage: str) -> None:
+    table, change, check = BREAKAGES[breakage]
+    results = validate(broken(seed_run, tmp_path, table, change))
+    assert results[check] is False
+
+
+def test_an_input_in_neither_articles_nor_quarantine_fails_the_accounting(
+    seed_run: SeedRun, tmp_path: Path
+) -> None:
+    input_dir = tmp_path / "input"
+    shutil.copytree(SAMPLE, input_dir)
+    (input_dir / "late_arrival.txt").write_text("A file that arrived after the run. " * 10, encoding="utf-8")
+    assert validate(seed_run.warehouse, input_dir)["inputs_accounted_for"] is False
