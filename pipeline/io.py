@@ -9,6 +9,7 @@ import pandas as pd
 from spacy.tokens import DocBin
 from tabulate import tabulate
 
+from pipeline.nlp import describe_docs
 from pipeline.schema import describe, schema_for
 from pipeline.storage import atomic_write, read_table, table_dir, write_table
 
@@ -89,7 +90,12 @@ class DocBinIOManager(dg.ConfigurableIOManager):
         payload = obj.to_bytes()
         atomic_write(path, lambda temporary: temporary.write_bytes(payload))
         context.add_output_metadata(
-            {"dagster/row_count": len(obj), "dagster/uri": str(path), "bytes": len(payload)}
+            {
+                "dagster/row_count": len(obj),
+                "dagster/uri": str(path),
+                "bytes": len(payload),
+                "preview": dg.MetadataValue.md(markdown_preview(describe_docs(obj))),
+            }
         )
 
     def load_input(self, context: dg.InputContext) -> DocBin:

@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
@@ -168,14 +169,36 @@ def sentence_boundaries(text: str, spans: Iterable[tuple[int, int]]) -> list[int
 
 def parse_articles(
     nlp: Language,
-    articles: Iterable[tuple[str, str, Sequence[tuple[int, int]], Sequence[tuple[int, int]]]],
+    articles: pd.DataFrame,
     batch_size: int = 64,
     n_process: int = 1,
     on_progress: Callable[[int], None] | None = None,
 ) -> DocBin:
-    """Parse `(article_id, text, furniture, sections)` items once each, furniture blanked."""
-    items = (
-        (article_id, parse_view(text, furniture), sentence_boundaries(text, [*furniture, *sections]))
-        for article_id, text, furniture, sections in articles
-    )
-    return parse_documents(nlp, items, batch_size=batch_size, n_process=n_process, on_progress=on_progress)
+    """Parse every article of the `articles` table once, furniture blanked, sections kept apart."""
+
+    def items() -> Iterator[tuple[str, str, list[int]]]:
+        for article_id, text, furniture, sections in zip(
+            articles["article_id"], articles["text"], articles["furniture"], articles["sections"], strict=True
+        ):
+            blanked = [(int(span["start_char"]), int(span["end_char"])) for span in furniture]
+            kept = [(int(span["start_char"]), int(span["end_char"])) for span in sections]
+            yield article_id, parse_view(text, blanked), sentence_boundaries(text, [*blanked, *kept])
+
+    return parse_documents(nlp, items(), batch_size=batch_size, n_process=n_process, on_progress=on_progress)
+
+
+def describe_docs(doc_bin: DocBin, limit: int = 5) -> pd.DataFrame:
+    """Size of the first parsed documents, for a preview: tokens, sentences, entities."""
+    rows = []
+    for article_id, doc in iter_docs(doc_bin):
+        rows.append(
+            {
+                "article_id": article_id,
+                "tokens": len(doc),
+                "sentences": sum(1 for _ in doc.sents),
+                "entities": len(doc.ents),
+            }
+        )
+        if len(rows) == limit:
+            break
+    return pd.DataFrame(rows, columns=["article_id", "tokens", "sentences", "entities"])
