@@ -7,6 +7,7 @@ from spacy.tokens import DocBin
 from pipeline.extract.mentions import mention_candidates
 from pipeline.io import table_out
 from pipeline.nlp import iter_docs
+from pipeline.progress import tracker
 from pipeline.reconcile.entities import resolve_entities
 
 
@@ -15,6 +16,9 @@ from pipeline.reconcile.entities import resolve_entities
     group_name="reconcile",
 )
 def resolve_mentions(
-    articles: pd.DataFrame, sentences: pd.DataFrame, docs: DocBin
+    context: dg.AssetExecutionContext, articles: pd.DataFrame, sentences: pd.DataFrame, docs: DocBin
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return resolve_entities(mention_candidates(articles, sentences, iter_docs(docs)))
+    candidates = mention_candidates(
+        articles, sentences, iter_docs(docs), on_progress=tracker("mentions", len(docs), context.log)
+    )
+    return resolve_entities(candidates)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Sequence
@@ -139,7 +140,9 @@ def _ui_command(args: argparse.Namespace) -> int:
         MODEL_ENV: args.model,
     }
     workspace = Path(__file__).resolve().parent.parent / "workspace.yaml"
-    command = ["dagster", "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
+    beside_python = Path(sys.executable).parent / "dagster"
+    dagster = str(beside_python) if beside_python.exists() else shutil.which("dagster") or "dagster"
+    command = [dagster, "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
     os.execvpe(command[0], command, env)
     return EXIT_OK
 

@@ -14,6 +14,8 @@ from pipeline.storage import read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
+# CI clones the project with `shared/` beside it.
+SHARED = ROOT.parent / "shared"
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Measuring newsrecon against gold data (ECB+)."""

@@ -1,0 +1,85 @@
+"""Story grouping on text it was not written for: ECB+ train topics and hand-made cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from pipeline.cli import run
+from pipeline.evaluation.ecbplus import read_split, write_articles
+from pipeline.reconcile.stories import group_stories
+from pipeline.storage import read_table
+from tests.conftest import SHARED
+
+ECBPLUS = SHARED / "ecbplus"
+# Two train topics, each with two different real events of the same kind.
+TOPICS = {1, 3}
+
+
+@pytest.mark.skipif(not ECBPLUS.is_dir(), reason=f"ECB+ not found at {ECBPLUS}")
+def test_ecbplus_events_of_the_same_kind_become_separate_stories(tmp_path: Path) -> None:
+    documents = [d for d in read_split(ECBPLUS, "train") if d.topic in TOPICS]
+    by_source = write_articles(documents, tmp_path / "input")
+    summary = run(tmp_path / "input", tmp_path / "warehouse", "en_core_web_sm", show_progress=False)
+    assert summary.success
+    articles = read_table(tmp_path / "warehouse", "articles")
+    stories = read_table(tmp_path / "warehouse", "stories")
+    story_of = {
+        article: story
+        for story, ids in zip(stories["story_id"], stories["article_ids"], strict=True)
+        for article in ids
+    }
+    gold = [by_source[source].subtopic for source in articles["source_path"]]
+    predicted = [story_of[article] for article in articles["article_id"]]
+    assert adjusted_rand_score(gold, predicted) >= 0.6
+
+
+def frames(*articles: tuple[str, str, dt.date | None]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """`articles`, `sentences` and (empty) `mentions` frames for `(article_id, text, date)` rows."""
+    table = pd.DataFrame(
+        [
+            {"article_id": i, "title": None, "published_date": date, "outlet": None, "text": text}
+            for i, text, date in articles
+        ]
+    )
+    sentences = table[["article_id", "text"]]
+    mentions = pd.DataFrame(
+        {"article_id": pd.Series([], dtype="str"), "entity_id": pd.Series([], dtype="str")}
+    )
+    return table, sentences, mentions
+
+
+QUAKE_1 = "A magnitude 6.1 earthquake struck the Lombok island region, collapsing houses in Mataram."
+QUAKE_2 = "The Lombok earthquake of magnitude 6.1 destroyed houses in Mataram, officials said."
+ELECTION = "Voters in Ontario returned the Liberal premier for a third term after a tight campaign."
+
+
+def test_two_reports_of_one_event_form_one_story() -> None:
+    stories = group_stories(*frames(("a", QUAKE_1, dt.date(2018, 8, 5)), ("b", QUAKE_2, dt.date(2018, 8, 6))))
+    assert stories["article_count"].tolist() == [2]
+
+
+def test_unrelated_reports_on_the_same_day_stay_apart() -> None:
+    stories = group_stories(
+        *frames(("a", QUAKE_1, dt.date(2018, 8, 5)), ("b", ELECTION, dt.date(2018, 8, 5)))
+    )
+    assert sorted(stories["article_count"]) == [1, 1]
+
+
+def test_similar_reports_a_year_apart_stay_apart() -> None:
+    stories = group_stories(*frames(("a", QUAKE_1, dt.date(2018, 8, 5)), ("b", QUAKE_2, dt.date(2019, 8, 6))))
+    assert sorted(stories["article_count"]) == [1, 1]
+
+
+def test_undated_reports_are_grouped_by_content_alone() -> None:
+    stories = group_stories(*frames(("a", QUAKE_1, None), ("b", QUAKE_2, dt.date(2018, 8, 6))))
+    assert stories["article_count"].tolist() == [2]
+
+
+def test_an_article_without_any_text_is_a_story_of_its_own() -> None:
+    stories = group_stories(*frames(("a", QUAKE_1, None), ("b", "", None)))
+    assert sorted(stories["article_count"]) == [1, 1]
