@@ -8,11 +8,11 @@ import shutil
 import sys
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
+from pipeline.definitions import RunSummary, run
 from pipeline.ingest import InputFolderError, discover_inputs
 from pipeline.nlp import DEFAULT_MODEL, ModelNotAvailable, cached_pipeline
 from pipeline.resources import DEFAULT_INPUT, DEFAULT_WAREHOUSE, INPUT_ENV, MODEL_ENV, WAREHOUSE_ENV
@@ -24,20 +24,6 @@ EXIT_CANNOT_START = 2
 
 class CannotStart(RuntimeError):
     """A problem found before any table is touched: the run does not begin."""
-
-
-@dataclass
-class RunSummary:
-    """What a run did, for the closing lines and the exit status."""
-
-    tables: dict[str, int] = field(default_factory=dict)
-    checks_passed: list[str] = field(default_factory=list)
-    checks_failed: list[tuple[str, str, str]] = field(default_factory=list)
-    failed_steps: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def success(self) -> bool:
-        return not self.checks_failed and not self.failed_steps
 
 
 def preflight(input_dir: Path, warehouse_dir: Path, model: str) -> None:
@@ -59,43 +45,6 @@ def preflight(input_dir: Path, warehouse_dir: Path, model: str) -> None:
         cached_pipeline(model)
     except ModelNotAvailable as error:
         raise CannotStart(str(error)) from error
-
-
-def run(input_dir: Path, warehouse_dir: Path, model: str, show_progress: bool) -> RunSummary:
-    """Materialize every asset and run every check, in this process, with the UI's definitions."""
-    import dagster as dg
-
-    from pipeline.definitions import build_definitions
-    from pipeline.progress import terminal_display
-
-    defs = build_definitions(str(input_dir), str(warehouse_dir), model)
-    job = defs.resolve_implicit_global_asset_job_def()
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if show_progress else "ERROR"}}}}
-    if show_progress:
-        with terminal_display():
-            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
-    else:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
-
-    summary = RunSummary()
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
-        rows = materialization.metadata.get("dagster/row_count")
-        summary.tables[materialization.asset_key.to_user_string()] = int(rows.value) if rows else 0
-    for evaluation in result.get_asset_check_evaluations():
-        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        if evaluation.passed:
-            summary.checks_passed.append(name)
-        else:
-            summary.checks_failed.append(
-                (evaluation.asset_key.to_user_string(), evaluation.check_name, evaluation.description or "")
-            )
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.step_failure_data.error
-            summary.failed_steps.append((event.step_key or "?", error.message.strip() if error else ""))
-    return summary
 
 
 def print_summary(summary: RunSummary, console: Console) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.cli import RunSummary, run
+from pipeline.definitions import RunSummary, run
 from pipeline.schema import TABLES
 from pipeline.storage import read_table
 

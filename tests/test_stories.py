@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from pipeline.cli import run
+from pipeline.definitions import run
 from pipeline.evaluation.ecbplus import read_split, write_articles
 from pipeline.reconcile.stories import group_stories
 from pipeline.storage import read_table
