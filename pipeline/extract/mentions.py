@@ -94,19 +94,17 @@ def extract_mentions(
 
 
 def _trim(ent: Span, rules: NameRules) -> Span | None:
-    """Drop leading determiners, trailing possessives and punctuation, anything after a line break."""
-    start, end = ent.start, ent.end
-    for token in ent:
-        if "\n" in token.text_with_ws[:-1] or (token.is_space and "\n" in token.text):
-            end = token.i
-            break
-        if "\n" in token.whitespace_ + token.text and token.i + 1 < ent.end:
-            end = token.i + 1
-            break
+    """Drop leading determiners, trailing possessives and punctuation, and anything after a line break.
+
+    A line break inside an entity means the model read across a line end
+    (a headline into its first sentence): the name ends there.
+    """
     doc = ent.doc
+    start = ent.start
+    end = next((token.i for token in ent if token.is_space), ent.end)
     while start < end and (doc[start].lower_ in rules.determiners or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].lower_ in _TRAILING or doc[end - 1].is_space):
+    while end > start and doc[end - 1].lower_ in _TRAILING:
         end -= 1
     return doc[start:end] if start < end else None
 
@@ -143,13 +141,14 @@ def _acronym_label(long_form_label: str) -> str:
 
 
 def _bare_acronym(token: Token) -> bool:
+    """An upper-case word the model left untagged, not part of an upper-case run (a shouted headline)."""
+    doc = token.doc
     return (
         token.is_alpha
         and 2 <= len(token.text) <= 6
         and token.text.isupper()
-        and not token.is_sent_start
-        and not (token.nbor(-1).text.isupper() if token.i > 0 else False)
-        and not (token.nbor(1).text.isupper() if token.i + 1 < len(token.doc) else False)
+        and not (token.i > 0 and doc[token.i - 1].text.isupper())
+        and not (token.i + 1 < len(doc) and doc[token.i + 1].text.isupper())
     )
 
 

@@ -109,7 +109,10 @@ def _bare_name(node: str) -> str:
 def _link_laws(frame: pd.DataFrame, groups: UnionFind, rules: NameRules) -> None:
     """`Resolution 2254`, `UN Security Council Resolution, 2254` and `UNSCR 2254` are one instrument."""
     law_keys = sorted({key for key in frame["key"] if key.startswith("law:")})
-    long_names = {" ".join(_bare_name(key).split()[:-1]) for key in law_keys if len(key.split()) > 2}
+    # Names of numbered instruments written out in full (`united nations ... resolution`), to expand `UNSCR`.
+    long_names = {
+        " ".join(_bare_name(key).split()[:-1]) for key in law_keys if len(_bare_name(key).split()) > 2
+    }
     for key in law_keys:
         words = _bare_name(key).split()
         if len(words) < 2 or not words[-1].isdigit():
@@ -133,6 +136,7 @@ def _link_acronyms(frame: pd.DataFrame, groups: UnionFind, rules: NameRules) -> 
     for row in frame[frame["acronym_of"].notna()].itertuples():
         long_key = _surface_key(row.acronym_of, "ORG", rules)
         groups.union(row.key, long_key)
+        # The model may have taken the long form for a person elsewhere: it is the same name.
         groups.union(long_key, "person:" + _bare_name(long_key))
         defined[_unscoped(row.key)].add(long_key)
 
