@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: install run test ui lint format dictionary clean
+.PHONY: install run test ui eval lint format dictionary clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -37,6 +37,9 @@ test: install
 
 ui: install
 	$(VENV)/bin/newsrecon ui --input $(INPUT) --warehouse $(WAREHOUSE) --host 127.0.0.1 --port $(PORT)
+
+eval: install
+	$(VENV)/bin/newsrecon evaluate extraction --json eval/scores.json
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -45,19 +45,21 @@ def _offending(frame: pd.DataFrame, passed_text: str, failed_text: str) -> dg.As
     )
 
 
-def span_text_check(table: str) -> dg.AssetChecksDefinition:
+def span_text_check(
+    table: str, start: str = "start_char", end: str = "end_char", text: str = "text", name: str = "spans"
+) -> dg.AssetChecksDefinition:
     """The blocking check that every span of `table` slices to its own text in `articles.text`."""
 
     @dg.asset_check(
         asset=table,
-        name=f"{table}_spans_match_article_text",
+        name=f"{table}_{name}_match_article_text",
         blocking=True,
         additional_ins={"articles": dg.AssetIn("articles")},
-        description="Every row's `text` equals `articles.text[start_char:end_char]`.",
+        description=f"Every row's `{text}` equals `articles.text[{start}:{end}]`.",
     )
     def _check(data: pd.DataFrame, articles: pd.DataFrame) -> dg.AssetCheckResult:
         return _offending(
-            span_mismatches(data, articles),
+            span_mismatches(data, articles, start, end, text),
             "Every span slices to its text.",
             "{n} spans do not slice to their text.",
         )
@@ -65,15 +67,34 @@ def span_text_check(table: str) -> dg.AssetChecksDefinition:
     return _check
 
 
-@dg.asset_check(
-    asset="mentions",
-    blocking=True,
-    additional_ins={"entities": dg.AssetIn("entities")},
-    description="Every `mentions.entity_id` is a key of `entities`.",
-)
-def mentions_reference_entities(mentions: pd.DataFrame, entities: pd.DataFrame) -> dg.AssetCheckResult:
-    unknown = mentions.loc[unknown_references(mentions["entity_id"], entities["entity_id"]).index]
-    return _offending(unknown, "Every mention's entity exists.", "{n} mentions name unknown entities.")
+def reference_check(table: str, column: str, target: str, key: str) -> dg.AssetChecksDefinition:
+    """The blocking check that every non-null `table.column` is a `key` of `target` (which may be `table`)."""
+    name = f"{table}_{column}_in_{target}"
+    description = f"Every non-null `{table}.{column}` is a `{target}.{key}`."
+
+    def result(data: pd.DataFrame, keys: pd.Series) -> dg.AssetCheckResult:
+        unknown = data.loc[unknown_references(data[column], keys).index]
+        return _offending(unknown, "Every reference resolves.", f"{{n}} rows name an unknown {target}.{key}.")
+
+    if target == table:
+
+        @dg.asset_check(asset=table, name=name, blocking=True, description=description)
+        def _within(data: pd.DataFrame) -> dg.AssetCheckResult:
+            return result(data, data[key])
+
+        return _within
+
+    @dg.asset_check(
+        asset=table,
+        name=name,
+        blocking=True,
+        additional_ins={"target": dg.AssetIn(target)},
+        description=description,
+    )
+    def _across(data: pd.DataFrame, target: pd.DataFrame) -> dg.AssetCheckResult:
+        return result(data, target[key])
+
+    return _across
 
 
 @dg.asset_check(
@@ -128,9 +149,11 @@ def inputs_accounted_for(
 
 CHECKS = [
     *(expectation_check(table) for table in TABLES),
-    span_text_check("sentences"),
-    span_text_check("mentions"),
-    mentions_reference_entities,
+    *(span_text_check(table) for table in ("sentences", "mentions", "quotes", "claims", "time_expressions")),
+    span_text_check("claims", "number_start", "number_end", "number_text", name="figures"),
+    reference_check("mentions", "entity_id", "entities", "entity_id"),
+    reference_check("quotes", "speaker_entity_id", "entities", "entity_id"),
+    reference_check("claims", "parent_claim_id", "claims", "claim_id"),
     stories_cover_articles,
     inputs_accounted_for,
 ]

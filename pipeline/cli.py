@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
@@ -17,6 +19,7 @@ from pipeline.ingest import InputFolderError, discover_inputs
 from pipeline.nlp import DEFAULT_MODEL, ModelNotAvailable, cached_pipeline
 from pipeline.resources import DEFAULT_INPUT, DEFAULT_WAREHOUSE, INPUT_ENV, MODEL_ENV, WAREHOUSE_ENV
 
+PROJECT = Path(__file__).resolve().parent.parent
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_CANNOT_START = 2
@@ -88,11 +91,33 @@ def _ui_command(args: argparse.Namespace) -> int:
         WAREHOUSE_ENV: str(Path(args.warehouse).resolve()),
         MODEL_ENV: args.model,
     }
-    workspace = Path(__file__).resolve().parent.parent / "workspace.yaml"
+    workspace = PROJECT / "workspace.yaml"
     beside_python = Path(sys.executable).parent / "dagster"
     dagster = str(beside_python) if beside_python.exists() else shutil.which("dagster") or "dagster"
     command = [dagster, "dev", "-w", str(workspace), "-h", args.host, "-p", str(args.port)]
     os.execvpe(command[0], command, env)
+    return EXIT_OK
+
+
+def _evaluate_command(args: argparse.Namespace) -> int:
+    from pipeline.evaluation.extraction import evaluate, format_scores
+
+    def run_pipeline(input_dir: Path, warehouse_dir: Path) -> None:
+        summary = run(input_dir, warehouse_dir, args.model, show_progress=False)
+        if not summary.success:
+            failed = [f"{check} on {table}" for table, check, _ in summary.checks_failed]
+            raise RuntimeError(
+                f"the pipeline failed on the evaluation documents: {failed or summary.failed_steps}"
+            )
+
+    scores = evaluate(Path(args.gold), Path(args.sample), Path(args.ecbplus), run_pipeline)
+    print(format_scores(scores))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                [{**asdict(s), "precision": s.precision, "recall": s.recall} for s in scores], indent=2
+            )
+        )
     return EXIT_OK
 
 
@@ -125,6 +150,23 @@ def build_parser() -> argparse.ArgumentParser:
     ui_parser.add_argument("--host", default="127.0.0.1")
     ui_parser.add_argument("--port", type=int, default=3000)
     ui_parser.set_defaults(handler=_ui_command)
+
+    evaluate_parser = commands.add_parser("evaluate", help="measure the pipeline against gold annotations")
+    evaluate_parser.add_argument("what", choices=["extraction"], help="what to measure")
+    evaluate_parser.add_argument(
+        "--gold", default=str(PROJECT / "eval" / "gold"), help="gold annotation folder"
+    )
+    evaluate_parser.add_argument(
+        "--sample", default=str(PROJECT / "data" / "sample"), help="the seed articles"
+    )
+    evaluate_parser.add_argument(
+        "--ecbplus", default=str(PROJECT.parent / "shared" / "ecbplus"), help="ECB+ folder"
+    )
+    evaluate_parser.add_argument(
+        "--model", default=os.environ.get(MODEL_ENV, DEFAULT_MODEL), help="spaCy model"
+    )
+    evaluate_parser.add_argument("--json", help="also write the scores to this JSON file")
+    evaluate_parser.set_defaults(handler=_evaluate_command)
 
     dictionary_parser = commands.add_parser("dictionary", help="print the data dictionary (Markdown)")
     dictionary_parser.set_defaults(handler=_dictionary_command)

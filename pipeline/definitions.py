@@ -13,14 +13,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import articles, docs, entities, ingest, sentences, stories
+from assets import articles, claims, docs, entities, ingest, quotes, sentences, stories, times
 from assets.checks import CHECKS
 from pipeline.io import DocBinIOManager, ParquetIOManager
 from pipeline.progress import terminal_display
 from pipeline.resources import NewsreconSettings, SpacyResource, settings_from_env
 
 VALIDATE_JOB = "validate_warehouse"
-ASSET_MODULES = (ingest, articles, docs, sentences, entities, stories)
+ASSET_MODULES = (ingest, articles, docs, sentences, entities, stories, quotes, claims, times)
 
 
 def build_definitions(input_dir: str, warehouse_dir: str, model: str = "en_core_web_sm") -> dg.Definitions:

@@ -11,29 +11,31 @@ from collections.abc import Iterable
 import pandas as pd
 
 
-def span_mismatches(spans: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Span rows whose `text` is not `articles.text[start_char:end_char]`, or whose article is unknown."""
+def span_mismatches(
+    spans: pd.DataFrame,
+    articles: pd.DataFrame,
+    start: str = "start_char",
+    end: str = "end_char",
+    text: str = "text",
+) -> pd.DataFrame:
+    """Rows whose `text` column is not `articles.text[start:end]`, or whose article is unknown."""
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
     bad = [
         index
-        for index, article_id, start, end, text in zip(
-            spans.index,
-            spans["article_id"],
-            spans["start_char"],
-            spans["end_char"],
-            spans["text"],
-            strict=True,
+        for index, article_id, first, last, value in zip(
+            spans.index, spans["article_id"], spans[start], spans[end], spans[text], strict=True
         )
         if article_id not in texts
-        or not 0 <= start < end <= len(texts[article_id])
-        or texts[article_id][start:end] != text
+        or not 0 <= first < last <= len(texts[article_id])
+        or texts[article_id][first:last] != value
     ]
     return spans.loc[bad]
 
 
 def unknown_references(values: pd.Series, known: pd.Series) -> pd.Series:
-    """Values that do not occur among `known` (e.g. `mentions.entity_id` not in `entities`)."""
-    return values[~values.isin(set(known))]
+    """Values not among `known` (e.g. `mentions.entity_id` not in `entities`); a null refers to nothing."""
+    present = values.dropna()
+    return present[~present.isin(set(known))]
 
 
 def unaccounted_inputs(

