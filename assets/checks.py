@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from pipeline.ingest import discover_inputs, relative_source
+from pipeline.ingest import discover_inputs, input_items
 from pipeline.invariants import span_mismatches, unaccounted_inputs, unknown_references
 from pipeline.io import markdown_preview
 from pipeline.quality import ValidationReport, validate
@@ -122,24 +122,24 @@ def stories_cover_articles(stories: pd.DataFrame, articles: pd.DataFrame) -> dg.
     asset="quarantine",
     blocking=True,
     additional_ins={"articles": dg.AssetIn("articles")},
-    description="Every input file is in exactly one of `articles` or `quarantine`.",
+    description="Every input item (file or JSON Lines line) is in exactly one of `articles` or `quarantine`.",
 )
 def inputs_accounted_for(
     settings: NewsreconSettings, quarantine: pd.DataFrame, articles: pd.DataFrame
 ) -> dg.AssetCheckResult:
     input_dir = settings.input_path
-    discovered = [relative_source(path, input_dir) for path in discover_inputs(input_dir)]
-    gaps = unaccounted_inputs(discovered, articles, quarantine)
+    items = input_items(input_dir, discover_inputs(input_dir), settings.ingest_settings())
+    gaps = unaccounted_inputs(items, articles, quarantine)
     passed = not any(gaps.values())
     return dg.AssetCheckResult(
         passed=passed,
         description=(
-            f"{len(discovered)} inputs = {len(articles)} articles + {len(quarantine)} quarantined."
+            f"{len(items)} input items = {len(articles)} articles + {len(quarantine)} quarantined."
             if passed
             else "; ".join(f"{name}: {', '.join(paths[:5])}" for name, paths in gaps.items() if paths)
         ),
         metadata={
-            "inputs": len(discovered),
+            "inputs": len(items),
             "articles": len(articles),
             "quarantined": len(quarantine),
             **{name: len(paths) for name, paths in gaps.items()},

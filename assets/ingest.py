@@ -1,4 +1,4 @@
-"""Ingest: every input file becomes a raw article or a quarantine row."""
+"""Ingest: every input item (a file, or a JSON Lines line) becomes a raw article or a quarantine row."""
 
 import dagster as dg
 import pandas as pd
@@ -20,10 +20,13 @@ def ingest_inputs(
     result = ingest(
         settings.input_path, paths, settings.ingest_settings(), tracker("ingest", len(paths), context.log)
     )
+    reasons = result.quarantine["reason"].value_counts().to_dict()
     context.log.info(
-        "%d inputs: %d read, %d quarantined",
-        result.discovered,
+        "%d files, %d items: %d read, %d quarantined %s",
+        len(paths),
+        result.items,
         len(result.raw_articles),
         len(result.quarantine),
+        reasons,
     )
     return result.raw_articles, result.quarantine

@@ -79,7 +79,7 @@ def _run_command(args: argparse.Namespace) -> int:
         print(f"newsrecon: cannot start: {error}", file=sys.stderr)
         return EXIT_CANNOT_START
     show_progress = not args.quiet and sys.stderr.isatty()
-    summary = run(input_dir, warehouse_dir, args.model, show_progress)
+    summary = run(input_dir, warehouse_dir, args.model, show_progress, args.settle_seconds)
     print_summary(summary, console)
     return EXIT_OK if summary.success else EXIT_CHECK_FAILED
 
@@ -103,7 +103,8 @@ def _evaluate_command(args: argparse.Namespace) -> int:
     from pipeline.evaluation.extraction import evaluate, format_scores
 
     def run_pipeline(input_dir: Path, warehouse_dir: Path) -> None:
-        summary = run(input_dir, warehouse_dir, args.model, show_progress=False)
+        # The evaluation writes its inputs and reads them at once: they are complete, not in progress.
+        summary = run(input_dir, warehouse_dir, args.model, show_progress=False, settle_seconds=0)
         if not summary.success:
             failed = [f"{check} on {table}" for table, check, _ in summary.checks_failed]
             raise RuntimeError(
@@ -143,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser = commands.add_parser("run", help="materialize every table and run every check")
     folders(run_parser)
     run_parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    run_parser.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=None,
+        help="skip files modified more recently than this (default: $NEWSRECON_SETTLE_SECONDS or 2)",
+    )
     run_parser.set_defaults(handler=_run_command)
 
     ui_parser = commands.add_parser("ui", help="start the Dagster UI on this machine")

@@ -23,8 +23,16 @@ VALIDATE_JOB = "validate_warehouse"
 ASSET_MODULES = (ingest, articles, docs, sentences, entities, stories, quotes, claims, times)
 
 
-def build_definitions(input_dir: str, warehouse_dir: str, model: str = "en_core_web_sm") -> dg.Definitions:
-    """Every asset and check, reading `input_dir` and writing tables under `warehouse_dir`."""
+def build_definitions(
+    input_dir: str, warehouse_dir: str, model: str = "en_core_web_sm", settle_seconds: float | None = None
+) -> dg.Definitions:
+    """Every asset and check, reading `input_dir` and writing tables under `warehouse_dir`.
+
+    `settle_seconds` overrides how long a file must rest before it is read (see `NewsreconSettings`).
+    """
+    settings = NewsreconSettings(input_dir=input_dir)
+    if settle_seconds is not None:
+        settings = NewsreconSettings(input_dir=input_dir, settle_seconds=settle_seconds)
     return dg.Definitions(
         assets=dg.load_assets_from_modules(ASSET_MODULES),
         asset_checks=CHECKS,
@@ -36,7 +44,7 @@ def build_definitions(input_dir: str, warehouse_dir: str, model: str = "en_core_
             )
         ],
         resources={
-            "settings": NewsreconSettings(input_dir=input_dir),
+            "settings": settings,
             "nlp": SpacyResource(model=model),
             "io_manager": ParquetIOManager(warehouse_dir=warehouse_dir),
             "docbin_io_manager": DocBinIOManager(warehouse_dir=warehouse_dir),
@@ -58,9 +66,11 @@ class RunSummary:
         return not self.checks_failed and not self.failed_steps
 
 
-def run(input_dir: Path, warehouse_dir: Path, model: str, show_progress: bool) -> RunSummary:
+def run(
+    input_dir: Path, warehouse_dir: Path, model: str, show_progress: bool, settle_seconds: float | None = None
+) -> RunSummary:
     """Materialize every asset and run every check, in this process, with the UI's definitions."""
-    defs = build_definitions(str(input_dir), str(warehouse_dir), model)
+    defs = build_definitions(str(input_dir), str(warehouse_dir), model, settle_seconds)
     job = defs.resolve_implicit_global_asset_job_def()
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if show_progress else "ERROR"}}}}

@@ -1,30 +1,53 @@
-"""From an input folder to decoded texts, with every file accounted for.
+"""From an input folder to decoded article texts, with every input item accounted for.
 
-Each discovered file becomes either a raw article or a quarantine row that
-says why not; nothing is dropped silently.
+An *item* is a file, or one line of a JSON Lines file that could be read.
+`input_items` lists them and `ingest` is built on the same expansion, so the
+accounting check and ingestion can never disagree about what the inputs are.
+Each item becomes either a raw article or a quarantine row that says why not;
+nothing is dropped silently.
 """
 
 from __future__ import annotations
 
-import codecs
 import fnmatch
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
-from charset_normalizer import from_bytes
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+
+from pipeline.formats import (
+    HTML,
+    JSONL,
+    Extracted,
+    Rejection,
+    SourceMetadata,
+    check_not_binary,
+    decode_html,
+    decode_text,
+    extract_html,
+    format_of,
+    jsonl_lines,
+    read_jsonl_line,
+)
+from pipeline.schema import schema_for
 
 INGEST = "ingest"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MIN_CHARS = 100
+DEFAULT_LANGUAGES = ("en",)
 # Files writers leave while still at work, and editors' lock files.
-IN_PROGRESS_PATTERNS = ("*.part", "*.tmp", "*.crdownload", "*.partial", "~$*", "*.swp", "*~")
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-# Leading bytes of common binary formats that are not articles.
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"7z\xbc\xaf")
+IN_PROGRESS_PATTERNS = (
+    "*.part", "*.partial", "*.tmp", "*.temp", "*.crdownload", "*.download", "*.filepart",
+    "~$*", "*.swp", "*~",
+)  # fmt: skip
+# Enough text to tell the language; detection time grows with length.
+_LANGUAGE_SAMPLE_CHARS = 5000
 
 
 class InputFolderError(RuntimeError):
@@ -33,20 +56,74 @@ class InputFolderError(RuntimeError):
 
 @dataclass(frozen=True)
 class IngestSettings:
-    """Limits that decide what counts as an article."""
+    """What counts as an article, and when a file is settled enough to read.
+
+    `settle_seconds` is 0 here (the caller knows its files are complete); the
+    Dagster resource defaults it to 2 s for folders that writers fill while a
+    run starts. `languages` are the ISO 639-1 codes of the languages accepted.
+    """
 
     max_bytes: int = DEFAULT_MAX_BYTES
     min_chars: int = DEFAULT_MIN_CHARS
     settle_seconds: float = 0.0
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+
+    def __post_init__(self) -> None:
+        _accepted(self.languages)  # an unknown code fails here, not on the first article
 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """Raw articles and quarantine rows; together they cover every discovered file."""
+    """Raw articles and quarantine rows; together they cover every input item exactly once."""
 
     raw_articles: pd.DataFrame
     quarantine: pd.DataFrame
-    discovered: int
+    items: int
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A non-blank line of a JSON Lines file, decoded with the file's encoding."""
+
+    number: int
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One input item: a whole file (read when processed) or one JSON Lines line (read with its file)."""
+
+    source: str
+    path: Path
+    format: str
+    jsonl: _Line | None = None
+    sha256: str | None = None
+    rejection: Rejection | None = None
+
+    @property
+    def line(self) -> int | None:
+        return self.jsonl.number if self.jsonl else None
+
+
+@dataclass
+class _Kept:
+    """Articles kept so far, by digest of their bytes and by id (text), to recognise duplicates."""
+
+    by_bytes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    by_text: dict[str, str] = field(default_factory=dict)
+
+    def check(self, sha256: str, article_id: str | None = None) -> None:
+        if sha256 in self.by_bytes:
+            kept_id, source = self.by_bytes[sha256]
+            raise Rejection("duplicate", f"same bytes as {source}, kept as article {kept_id}", kept_id)
+        if article_id in self.by_text:
+            source = self.by_text[article_id]
+            raise Rejection("duplicate", f"same text as {source}, kept as article {article_id}", article_id)
+
+    def keep(self, row: dict) -> None:
+        self.by_bytes[row["sha256"]] = (row["article_id"], row["source_path"])
+        self.by_text[row["article_id"]] = row["source_path"]
 
 
 def discover_inputs(input_dir: Path) -> list[Path]:
@@ -66,98 +143,202 @@ def article_id_for(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def input_items(input_dir: Path, paths: Sequence[Path], settings: IngestSettings | None = None) -> list[str]:
+    """Source paths of every input item in `paths`: what `articles` and `quarantine` must cover."""
+    settings = settings or IngestSettings()
+    now = time.time()
+    return [item.source for path in paths for item in _expand(path, input_dir, settings, now)]
+
+
 def ingest(
     input_dir: Path,
     paths: Sequence[Path],
     settings: IngestSettings | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestResult:
-    """Read, decode and vet the input files `paths` (as found by `discover_inputs`)."""
+    """Read, decode and vet every item of the input files `paths` (as found by `discover_inputs`).
+
+    A duplicate (same bytes or same text as an article already kept, in path
+    and line order) is quarantined with the kept article's id. A JSON Lines
+    line is hashed and measured as its own UTF-8 bytes, not its file's.
+    """
     settings = settings or IngestSettings()
     raw_rows: list[dict] = []
     rejected: list[dict] = []
-    seen: dict[str, str] = {}
+    kept = _Kept()
     now = time.time()
+    items = 0
     for path in paths:
-        source = relative_source(path, input_dir)
-        row, problem = _read(path, source, settings, now)
-        if problem is None and row["sha256"] in seen:
-            problem = ("duplicate", f"same bytes as {seen[row['sha256']]}")
-        if problem is None:
-            seen[row["sha256"]] = source
-            raw_rows.append(row)
-        else:
-            reason, detail = problem
-            rejected.append(
-                {"source_path": source, "sha256": row.get("sha256"), "stage": INGEST, "reason": reason,
-                 "detail": detail}
-            )  # fmt: skip
+        for item in _expand(path, input_dir, settings, now):
+            items += 1
+            sha256 = item.sha256
+            try:
+                if item.rejection is not None:
+                    raise item.rejection
+                data = item.jsonl.text.encode("utf-8") if item.jsonl else _read_bytes(item.path)
+                sha256 = _digest(data)
+                row = _article(item, data, sha256, settings, kept)
+            except Rejection as rejection:
+                rejected.append(_quarantine_row(item, sha256, rejection))
+            else:
+                kept.keep(row)
+                raw_rows.append(row)
         if on_progress is not None:
             on_progress(1)
-    return IngestResult(
-        raw_articles=pd.DataFrame(raw_rows, columns=["article_id", "source_path", "sha256", "n_bytes",
-                                                    "encoding", "text"]),
-        quarantine=pd.DataFrame(rejected, columns=["source_path", "sha256", "stage", "reason", "detail"]),
-        discovered=len(paths),
-    )  # fmt: skip
+    raw = pd.DataFrame(raw_rows, columns=schema_for("raw_articles").names).astype({"line": "Int32"})
+    quarantine = pd.DataFrame(rejected, columns=schema_for("quarantine").names).astype({"line": "Int32"})
+    return IngestResult(raw_articles=raw, quarantine=quarantine, items=items)
 
 
-def _read(
-    path: Path, source: str, settings: IngestSettings, now: float
-) -> tuple[dict, tuple[str, str] | None]:
-    """A raw-article row, or what is wrong with the file."""
-    name = path.name
+def _expand(path: Path, input_dir: Path, settings: IngestSettings, now: float) -> list[_Item]:
+    """The items of one file: the file itself, or each non-blank line of a readable JSON Lines file."""
+    source = relative_source(path, input_dir)
+    fmt = format_of(path)
+    try:
+        _check_settled(path, source, settings, now, size_limited=fmt != JSONL)
+    except Rejection as rejection:
+        return [_Item(source, path, fmt, rejection=rejection)]
+    if fmt != JSONL:
+        return [_Item(source, path, fmt)]
+    sha256 = None
+    try:
+        data = _read_bytes(path)
+        sha256 = _digest(data)
+        check_not_binary(data)
+        text, encoding = decode_text(data)
+        lines = jsonl_lines(text)
+        if not lines:
+            raise Rejection("whitespace_only", "the JSON Lines file has only blank lines")
+    except Rejection as rejection:
+        return [_Item(source, path, fmt, sha256=sha256, rejection=rejection)]
+    return [
+        _Item(f"{source}#L{number}", path, fmt, jsonl=_Line(number, line, encoding)) for number, line in lines
+    ]
+
+
+def _check_settled(path: Path, source: str, settings: IngestSettings, now: float, size_limited: bool) -> None:
+    """Reject, before reading a byte, what must not be read: hidden, half-written or oversized files.
+
+    A file modified within `settle_seconds` of now, on either side (clocks of
+    network shares drift), may still be being written.
+    """
     if any(part.startswith(".") for part in Path(source).parts):
-        return {}, ("hidden", "hidden file or folder; not read")
-    if any(fnmatch.fnmatch(name, pattern) for pattern in IN_PROGRESS_PATTERNS):
-        return {}, ("in_progress", "temporary file of a writer still at work; not read")
+        raise Rejection("hidden", "hidden file or folder; not read")
+    if any(fnmatch.fnmatch(path.name, pattern) for pattern in IN_PROGRESS_PATTERNS):
+        raise Rejection("in_progress", "temporary file of a writer still at work; not read")
     try:
         stat = path.stat()
-        if settings.settle_seconds and now - stat.st_mtime < settings.settle_seconds:
-            return {}, ("in_progress", f"modified less than {settings.settle_seconds:g}s ago; not read yet")
-        if stat.st_size > settings.max_bytes:
-            return {}, ("too_large", f"{stat.st_size} bytes, over the limit of {settings.max_bytes}")
+    except OSError as error:
+        raise Rejection("unreadable", f"could not read the file: {error.strerror or error}") from None
+    if abs(now - stat.st_mtime) < settings.settle_seconds:
+        raise Rejection(
+            "in_progress", f"modified less than {settings.settle_seconds:g} s ago; not read until it settles"
+        )
+    if size_limited and stat.st_size > settings.max_bytes:
+        raise Rejection("too_large", f"{stat.st_size} bytes, over the limit of {settings.max_bytes}")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
         data = path.read_bytes()
     except OSError as error:
-        return {}, ("unreadable", f"could not read the file: {error.strerror or error}")
-    digest = hashlib.sha256(data).hexdigest()
-    row = {"sha256": digest, "n_bytes": len(data), "source_path": source}
+        raise Rejection("unreadable", f"could not read the file: {error.strerror or error}") from None
     if not data:
-        return row, ("empty", "the file has no bytes")
-    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:4096] and not _has_utf16_bom(data)):
-        return row, ("binary", "binary content (not text)")
-    decoded = _decode(data)
-    if decoded is None:
-        return row, ("undecodable", "bytes do not decode as text in any supported encoding")
-    text, encoding = decoded
+        raise Rejection("empty", "the file has no bytes")
+    return data
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _article(item: _Item, data: bytes, sha256: str, settings: IngestSettings, kept: _Kept) -> dict:
+    """The item's raw-article row; raises Rejection with the reason it is not an article."""
+    kept.check(sha256)
+    if item.jsonl is not None:
+        if len(data) > settings.max_bytes:
+            raise Rejection("too_large", f"line of {len(data)} bytes, over the limit of {settings.max_bytes}")
+        extracted, encoding = read_jsonl_line(item.jsonl.text, item.jsonl.number), item.jsonl.encoding
+    else:
+        check_not_binary(data)
+        extracted, encoding = _read_file(item.format, data)
+    article_id = article_id_for(extracted.text)
+    kept.check(sha256, article_id)
+    _check_text(extracted.text, settings)
+    metadata = extracted.metadata
+    return {
+        "article_id": article_id,
+        "source_path": item.source,
+        "sha256": sha256,
+        "n_bytes": len(data),
+        "encoding": encoding,
+        "text": extracted.text,
+        "format": item.format,
+        "line": item.line,
+        "url": metadata.url,
+        "title": metadata.title,
+        "outlet": metadata.outlet,
+        "author": metadata.author,
+        "published_date": metadata.published_date,
+    }
+
+
+def _read_file(fmt: str, data: bytes) -> tuple[Extracted, str]:
+    """Text, source metadata and encoding of a whole text or HTML file."""
+    if fmt == HTML:
+        markup, encoding = decode_html(data)
+        return extract_html(markup), encoding
+    text, encoding = decode_text(data)
     if not text.strip():
-        return row, ("whitespace_only", "the text is only white space")
-    if len(text.strip()) < settings.min_chars:
-        return row, (
-            "too_short",
-            f"{len(text.strip())} characters, under the minimum of {settings.min_chars}",
-        )
-    row.update(article_id=article_id_for(text), encoding=encoding, text=text)
-    return row, None
+        raise Rejection("whitespace_only", "the text is only white space")
+    return Extracted(text, SourceMetadata()), encoding
 
 
-def _has_utf16_bom(data: bytes) -> bool:
-    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+def _check_text(text: str, settings: IngestSettings) -> None:
+    """Reject text too short to be an article, or in a language not accepted."""
+    length = len(text.strip())
+    if length < settings.min_chars:
+        raise Rejection("too_short", f"{length} characters, under the minimum of {settings.min_chars}")
+    sample = text[:_LANGUAGE_SAMPLE_CHARS]
+    accepted = _accepted(settings.languages)
+    language = _detector().detect_language_of(sample)
+    if language is None or language in accepted:
+        return
+    # A second opinion, word by word: in a short text one URL or list of names can sway the whole guess.
+    words: Counter[Language] = Counter()
+    for part in _detector().detect_multiple_languages_of(sample):
+        words[part.language] += part.word_count
+    if 2 * sum(words[known] for known in accepted) >= words.total():
+        return
+    names = ", ".join(sorted(known.name.title() for known in accepted))
+    raise Rejection(
+        "not_english",
+        f"detected language {language.name.title()} ({words[language]} of {words.total()} words);"
+        f" accepted: {names}",
+    )
 
 
-def _decode(data: bytes) -> tuple[str, str] | None:
-    """Decode by byte-order mark, then strict UTF-8, then the best detected encoding."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                return None
+@cache
+def _accepted(codes: tuple[str, ...]) -> frozenset[Language]:
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
-        return None
-    return str(best), best.encoding
+        return frozenset(Language.from_iso_code_639_1(IsoCode639_1.from_str(code)) for code in codes)
+    except ValueError:
+        raise ValueError(f"unknown ISO 639-1 language code among {list(codes)}") from None
+
+
+@cache
+def _detector() -> LanguageDetector:
+    """One detector per process: low-accuracy mode (trigrams only) is ample for whole articles."""
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def _quarantine_row(item: _Item, sha256: str | None, rejection: Rejection) -> dict:
+    return {
+        "source_path": item.source,
+        "sha256": sha256,
+        "stage": INGEST,
+        "reason": rejection.reason,
+        "detail": rejection.detail,
+        "line": item.line,
+        "duplicate_of": rejection.duplicate_of,
+    }

@@ -11,7 +11,9 @@ quotes far worse than their ASCII forms, and furniture glued to prose
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -130,21 +132,51 @@ def parse_documents(
     n_process: int = 1,
     on_progress: Callable[[int], None] | None = None,
 ) -> DocBin:
-    """Parse `(article_id, view, sentence_starts)` items with `nlp.pipe` into one DocBin."""
+    """Parse `(article_id, view, sentence_starts)` items with `nlp.pipe` into one DocBin.
+
+    A view longer than the model accepts (`nlp.max_length`) is parsed in pieces cut at
+    sentence starts where possible, joined back into one Doc of the whole view.
+    """
     doc_bin = DocBin(store_user_data=True)
-    ids: list[str] = []
+    pieces_of: list[tuple[str, int]] = []
 
     def docs() -> Iterator[Doc]:
         for article_id, view, starts in items:
-            ids.append(article_id)
-            yield make_doc(nlp, view, starts)
+            cuts = _cuts(view, starts, nlp.max_length)
+            pieces_of.append((article_id, len(cuts) - 1))
+            for start, end in itertools.pairwise(cuts):
+                yield make_doc(nlp, view[start:end], [s - start for s in starts if start <= s < end])
 
-    for index, doc in enumerate(nlp.pipe(docs(), batch_size=batch_size, n_process=n_process)):
-        doc.user_data["article_id"] = ids[index]
-        doc_bin.add(doc)
+    parsed: list[Doc] = []
+    for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
+        parsed.append(doc)
+        article_id, count = pieces_of[len(doc_bin)]
+        if len(parsed) < count:
+            continue
+        whole = parsed[0] if count == 1 else Doc.from_docs(parsed, ensure_whitespace=False)
+        parsed = []
+        whole.user_data["article_id"] = article_id
+        doc_bin.add(whole)
         if on_progress is not None:
             on_progress(1)
     return doc_bin
+
+
+def _cuts(view: str, starts: Sequence[int], limit: int) -> list[int]:
+    """Offsets that cut `view` into pieces of at most `limit` characters: `[0, ..., len(view)]`.
+
+    Each cut is the last sentence start that fits, else just after the last space or line
+    break, else the limit itself.
+    """
+    cuts = [0]
+    boundaries = sorted(set(starts))
+    while len(view) - cuts[-1] > limit:
+        low, high = cuts[-1], cuts[-1] + limit
+        fitting = boundaries[bisect_right(boundaries, low) : bisect_right(boundaries, high)]
+        after_space = max(view.rfind(" ", low, high), view.rfind("\n", low, high)) + 1
+        cuts.append(fitting[-1] if fitting else after_space if after_space > low else high)
+    cuts.append(len(view))
+    return cuts
 
 
 def iter_docs(doc_bin: DocBin) -> Iterator[tuple[str, Doc]]:

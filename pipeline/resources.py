@@ -6,31 +6,58 @@ import os
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 from spacy.language import Language
 
-from pipeline.ingest import DEFAULT_MAX_BYTES, DEFAULT_MIN_CHARS, IngestSettings
+from pipeline.ingest import DEFAULT_LANGUAGES, DEFAULT_MAX_BYTES, DEFAULT_MIN_CHARS, IngestSettings
 from pipeline.nlp import DEFAULT_MODEL, cached_pipeline
 
 INPUT_ENV = "NEWSRECON_INPUT_DIR"
 WAREHOUSE_ENV = "NEWSRECON_WAREHOUSE_DIR"
 MODEL_ENV = "NEWSRECON_SPACY_MODEL"
+SETTLE_ENV = "NEWSRECON_SETTLE_SECONDS"
 DEFAULT_INPUT = "data/sample"
 DEFAULT_WAREHOUSE = "warehouse"
+# A file modified this recently may still be being written: it is quarantined, and read by a later run.
+DEFAULT_SETTLE_SECONDS = 2.0
+
+
+def settle_seconds_from_env() -> float:
+    """`NEWSRECON_SETTLE_SECONDS`, or the 2 s default when it is not set."""
+    value = os.environ.get(SETTLE_ENV)
+    if value is None:
+        return DEFAULT_SETTLE_SECONDS
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{SETTLE_ENV} must be a number of seconds, not {value!r}") from None
 
 
 class NewsreconSettings(dg.ConfigurableResource):
-    """Where inputs come from and what counts as an article."""
+    """Where inputs come from and what counts as an article.
+
+    `settle_seconds` defaults to `NEWSRECON_SETTLE_SECONDS` when set, else 2 s:
+    whoever writes inputs and runs at once (tests, evaluation) sets it to 0.
+    """
 
     input_dir: str
     max_input_bytes: int = DEFAULT_MAX_BYTES
     min_article_chars: int = DEFAULT_MIN_CHARS
+    settle_seconds: float = Field(default_factory=settle_seconds_from_env)
+    accepted_languages: list[str] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES))
 
     @property
     def input_path(self) -> Path:
         return Path(self.input_dir).expanduser().resolve()
 
     def ingest_settings(self) -> IngestSettings:
-        return IngestSettings(max_bytes=self.max_input_bytes, min_chars=self.min_article_chars)
+        """The same limits for ingestion and for the accounting check, which must expand inputs alike."""
+        return IngestSettings(
+            max_bytes=self.max_input_bytes,
+            min_chars=self.min_article_chars,
+            settle_seconds=self.settle_seconds,
+            languages=tuple(self.accepted_languages),
+        )
 
 
 class SpacyResource(dg.ConfigurableResource):

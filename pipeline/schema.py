@@ -31,7 +31,10 @@ _ARTICLE_ID = _field(
     "article_id", pa.string(), "Stable id derived from the article's text (sha256 prefix).", False
 )
 _SOURCE_PATH = _field(
-    "source_path", pa.string(), "Input file, relative to the input folder (POSIX separators).", False
+    "source_path",
+    pa.string(),
+    "Input, relative to the input folder (POSIX separators); a JSON Lines line is `<file>#L<line>`.",
+    False,
 )
 _START = _field("start_char", pa.int32(), "First character of the span in `articles.text` (0-based).", False)
 _END = _field("end_char", pa.int32(), "One past the last character of the span.", False)
@@ -42,24 +45,46 @@ SCHEMAS: dict[str, pa.Schema] = {
         "Every input file that decoded to text, before any parsing.",
         _ARTICLE_ID,
         _SOURCE_PATH,
-        _field("sha256", pa.string(), "SHA-256 of the file's bytes, hex.", False),
-        _field("n_bytes", pa.int64(), "Size of the file in bytes.", False),
+        _field(
+            "sha256", pa.string(), "SHA-256 of the input's bytes (a JSON Lines line: its UTF-8 bytes).", False
+        ),
+        _field(
+            "n_bytes", pa.int64(), "Size of the input in bytes (a JSON Lines line: its UTF-8 bytes).", False
+        ),
         _field("encoding", pa.string(), "Encoding the bytes were decoded with.", False),
-        _field("text", pa.string(), "Decoded text, exactly as read.", False),
+        _field(
+            "text", pa.string(), "Decoded text, exactly as read (for HTML: the extracted main text).", False
+        ),
+        _field("format", pa.string(), "Input format: `text`, `html` or `jsonl`.", False),
+        _field("line", pa.int32(), "Line number in a JSON Lines file (1-based); null for other formats."),
+        _field(
+            "url", pa.string(), "URL the source gives for the article (HTML canonical link, JSONL `url`)."
+        ),
+        _field(
+            "title", pa.string(), "Title the source gives as metadata (HTML, JSONL); null for plain text."
+        ),
+        _field(
+            "outlet", pa.string(), "Outlet the source gives as metadata (HTML site name, JSONL `outlet`)."
+        ),
+        _field("author", pa.string(), "Author the source gives as metadata (HTML, JSONL)."),
+        _field("published_date", pa.date32(), "Publication date the source gives as metadata (HTML, JSONL)."),
     ),
     "quarantine": _table(
         "Inputs that could not become articles, each with the reason why.",
         _SOURCE_PATH,
-        _field("sha256", pa.string(), "SHA-256 of the file's bytes, when they could be read."),
+        _field("sha256", pa.string(), "SHA-256 of the input's bytes, when they could be read."),
         _field("stage", pa.string(), "Stage that rejected the input (e.g. `ingest`).", False),
         _field("reason", pa.string(), "Machine-readable reason (e.g. `empty`, `undecodable`).", False),
         _field("detail", pa.string(), "Human-readable explanation.", False),
+        _field("line", pa.int32(), "Line number in a JSON Lines file (1-based), when one line was rejected."),
+        _field("duplicate_of", pa.string(), "For `duplicate`: the `article_id` of the article kept instead."),
     ),
     "articles": _table(
         "One row per article: its text as ingested and the metadata parsed from its furniture.",
         _ARTICLE_ID,
         _SOURCE_PATH,
         _field("text", pa.string(), "Text exactly as ingested; every offset indexes this string.", False),
+        _field("url", pa.string(), "URL of the article, when the source gives one."),
         _field("title", pa.string(), "Headline, with line breaks folded to spaces."),
         _field("title_start", pa.int32(), "Start of the headline in `text`."),
         _field("title_end", pa.int32(), "End of the headline in `text`."),

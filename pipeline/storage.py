@@ -30,8 +30,14 @@ def table_dir(warehouse: Path, table: str) -> Path:
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """Have `write` fill a hidden temporary file, then move it onto `target` in one rename."""
+    """Have `write` fill a hidden temporary file, then move it onto `target` in one rename.
+
+    Temporary files that a killed run left beside `target` are removed first:
+    one run writes a table at a time, so any such file is an orphan.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    for orphan in target.parent.glob(f".{target.name}.*.tmp"):
+        orphan.unlink(missing_ok=True)
     temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
     try:
         write(temporary)
@@ -48,6 +54,8 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     missing = [name for name in schema.names if name not in frame.columns]
     if missing:
         raise ValueError(f"table {table!r} is missing columns {missing}")
+    if frame.empty:  # an empty frame's columns carry no types to convert from
+        return schema.empty_table()
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
 
 

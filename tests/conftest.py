@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from pipeline.ingest import discover_inputs, ingest
 from pipeline.nlp import cached_pipeline, iter_docs, parse_articles
 from pipeline.schema import TABLES
 from pipeline.storage import read_table
+
+# Tests write their inputs and run at once: those files are complete, not still being written.
+os.environ.setdefault("NEWSRECON_SETTLE_SECONDS", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"

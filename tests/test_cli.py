@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import EXIT_CANNOT_START, EXIT_CHECK_FAILED, main
+from pipeline.definitions import run
 from tests.conftest import ROOT, SAMPLE
 
 
@@ -63,3 +64,13 @@ def test_a_failing_blocking_check_exits_non_zero_naming_check_and_table(
     out = capsys.readouterr().out
     assert status == EXIT_CHECK_FAILED
     assert "articles_expectations" in out and "table articles" in out
+
+
+def test_a_folder_of_only_bad_inputs_runs_to_the_end(tmp_path: Path) -> None:
+    input_dir = tmp_path / "input"
+    input_dir.mkdir()
+    (input_dir / "empty.txt").write_bytes(b"")
+    (input_dir / "scan.pdf").write_bytes(b"%PDF-1.7\n" + bytes(300))
+    summary = run(input_dir, tmp_path / "warehouse", "en_core_web_sm", show_progress=False)
+    assert summary.success, summary.checks_failed or summary.failed_steps
+    assert summary.tables["articles"] == 0 and summary.tables["quarantine"] == 2

@@ -55,6 +55,13 @@ VALID_ROWS: dict[str, list[dict[str, Any]]] = {
             "n_bytes": len(TEXT1.encode()),
             "encoding": "utf-8",
             "text": TEXT1,
+            "format": "html",
+            "line": None,
+            "url": "https://example.org/flood",
+            "title": "Flood hits city",
+            "outlet": "Le Monde",
+            "author": "A. Writer",
+            "published_date": date(2024, 5, 6),
         },
         {
             "article_id": A2,
@@ -63,6 +70,13 @@ VALID_ROWS: dict[str, list[dict[str, Any]]] = {
             "n_bytes": len(TEXT2),
             "encoding": "cp1252",
             "text": TEXT2,
+            "format": "jsonl",
+            "line": 3,
+            "url": None,
+            "title": None,
+            "outlet": None,
+            "author": None,
+            "published_date": None,
         },
     ],
     "quarantine": [
@@ -72,6 +86,8 @@ VALID_ROWS: dict[str, list[dict[str, Any]]] = {
             "stage": "ingest",
             "reason": "empty",
             "detail": "The file has no bytes.",
+            "line": None,
+            "duplicate_of": None,
         },
         {
             "source_path": "sample/locked.txt",
@@ -79,6 +95,8 @@ VALID_ROWS: dict[str, list[dict[str, Any]]] = {
             "stage": "parse",
             "reason": "no_body",
             "detail": "Nothing but page furniture.",
+            "line": 7,
+            "duplicate_of": A1,
         },
     ],
     "articles": [
@@ -86,6 +104,7 @@ VALID_ROWS: dict[str, list[dict[str, Any]]] = {
             "article_id": A1,
             "source_path": "sample/000_flood.txt",
             "text": TEXT1,
+            "url": "https://example.org/flood",
             "title": "Flood hits city",
             "title_start": 0,
             "title_end": 15,
@@ -104,6 +123,7 @@ VALID_ROWS: dict[str, list[dict[str, Any]]] = {
             "article_id": A2,
             "source_path": "sample/001_lyon.txt",
             "text": TEXT2,
+            "url": None,
             "title": None,
             "title_start": None,
             "title_end": None,
@@ -352,6 +372,16 @@ BREAKS = [
         ("fewer mentions than articles", set_cells(0, mention_count=1), A_GT_B,
             "mention_count, article_count", 1),
         ("null aliases list", set_cells(0, aliases=None), NOT_NULL, "aliases", 1),
+    ),
+    *breaks(
+        "raw_articles",
+        ("unknown format", set_cells(0, format="pdf"), IN_SET, "format", 1),
+        ("line number zero", set_cells(1, line=0), BETWEEN, "line", 1),
+    ),
+    *breaks(
+        "quarantine",
+        ("line number zero", set_cells(1, line=0), BETWEEN, "line", 1),
+        ("duplicate of a non-id", set_cells(1, duplicate_of="the other one"), REGEX, "duplicate_of", 1),
     ),
     *breaks(
         "quotes",
@@ -683,7 +713,8 @@ socket.getaddrinfo = refuse
 import pandas as pd
 from pipeline.quality import validate
 report = validate("quarantine", pd.DataFrame({"source_path": ["a"], "sha256": [None],
-    "stage": ["ingest"], "reason": ["empty"], "detail": ["No bytes."]}))
+    "stage": ["ingest"], "reason": ["empty"], "detail": ["No bytes."], "line": [None],
+    "duplicate_of": [None]}))
 with open(sys.argv[1], "w") as out:
     json.dump({"success": report.success, "attempts": attempts}, out)
 """

@@ -17,6 +17,8 @@ QUARANTINE = pd.DataFrame(
         "stage": ["ingest"],
         "reason": ["empty"],
         "detail": ["the file has no bytes"],
+        "line": [None],
+        "duplicate_of": [None],
     }
 )
 
@@ -49,3 +51,19 @@ def test_a_frame_that_does_not_fit_the_schema_is_refused(tmp_path: Path) -> None
 def test_reading_an_unwritten_table_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="has not been written"):
         read_table(tmp_path, "quarantine")
+
+
+def test_a_write_clears_temporary_files_a_killed_run_left_behind(tmp_path: Path) -> None:
+    write_table(tmp_path, "quarantine", QUARANTINE)
+    orphan = tmp_path / "quarantine" / ".part-0.parquet.0123abcd.tmp"
+    orphan.write_bytes(b"half a parquet file")
+    assert read_table(tmp_path, "quarantine")["source_path"].tolist() == ["a.txt"]
+    write_table(tmp_path, "quarantine", QUARANTINE)
+    assert not orphan.exists()
+
+
+def test_an_empty_frame_is_written_as_an_empty_table_with_the_schema(tmp_path: Path) -> None:
+    empty = pd.DataFrame({column: [] for column in QUARANTINE.columns})
+    write_table(tmp_path, "quarantine", empty)
+    table = ds.dataset(tmp_path / "quarantine", format="parquet").to_table()
+    assert table.num_rows == 0 and table.schema.names == list(QUARANTINE.columns)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date
@@ -23,7 +24,7 @@ import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.datafiles import load_json
-from pipeline.extract.sentences import SentenceSpan, sentence_at, spans_by_article
+from pipeline.extract.sentences import SentenceSpan, spans_by_article
 
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,3})(?:st|nd|rd|th)$", re.IGNORECASE)
@@ -309,8 +310,8 @@ def _spaced_decimal(doc: Doc, j: int, run: Sequence[Token]) -> bool:
         and doc[j].text == "."
         and run[0].whitespace_ != ""
         and doc[j].whitespace_ != ""
-        and run[0].text.isdigit()
-        and doc[j + 1].text.isdigit()
+        and run[0].text.isdecimal()
+        and doc[j + 1].text.isdecimal()
     )
 
 
@@ -426,8 +427,11 @@ def _is_excluded(doc: Doc, figure: _Figure, root: Token, vocab: MeasureVocabular
             return True
         # NER often calls `between 20 and 30` or `two half-brothers` a DATE: it is one when
         # the entity also holds a name (`June 5`) or a unit of time (`25-year-old`, `two years ago`).
-        entities = [ent for ent in doc.ents if ent.start < figure.end and ent.end > figure.start]
-        others = [t for ent in entities for t in ent if not figure.start - 1 <= t.i < figure.end]
+        others = [
+            t
+            for t in _entity_tokens(doc, figure.start, figure.end)
+            if not figure.start - 1 <= t.i < figure.end
+        ]
         if any(t.pos_ == "PROPN" or _is(t, vocab.not_counted | vocab.not_after_counted) for t in others):
             return True
         if figure.value_high is None and _YEAR.match(doc[figure.end - 1].text):
@@ -442,6 +446,19 @@ def _is_excluded(doc: Doc, figure: _Figure, root: Token, vocab: MeasureVocabular
     if any(0 <= i < len(doc) and doc[i].text == "/" for i in (figure.start - 1, figure.end)):
         return True
     return _looks_like_age(doc, figure)
+
+
+def _entity_tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens of the entities that overlap tokens `start:end`.
+
+    Read from the tokens' IOB tags around the range: `doc.ents` walks the whole document,
+    which made every figure cost as much as the article.
+    """
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return [token for token in doc[start:end] if token.ent_iob_ in {"B", "I"}]
 
 
 def _measures_distance(counted: Token, vocab: MeasureVocabulary) -> bool:
@@ -923,9 +940,8 @@ def _source_text(text: str, head: Token) -> str | None:
     if head.ent_type_ != "PERSON":
         head = next((c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), head)
     if head.ent_type_ == "PERSON":
-        person = next((ent for ent in doc.ents if ent.start <= head.i < ent.end), None)
-        if person is not None:
-            return text[person.start_char : person.end_char]
+        person = _entity_tokens(doc, head.i, head.i + 1)
+        return text[person[0].idx : person[-1].idx + len(person[-1].text)]
     start = head.left_edge.i
     end = head.i + 1
     stop_at = head.right_edge.i + 1
@@ -1058,7 +1074,7 @@ def _war_near(year_noun: Token, war: WarRules) -> bool:
 def _duration_years(token: Token, vocab: MeasureVocabulary) -> int | None:
     """`the 12-year war`, `the 13-year-old conflict`, `12 years of war`: how long the war has lasted."""
     war = vocab.war
-    if token.text.isdigit():
+    if token.text.isdecimal():
         years = int(token.text)
     elif token.lower_ in vocab.number_words:
         years = int(vocab.number_words[token.lower_])
@@ -1183,8 +1199,8 @@ def _claim(
 
 def _sentence(spans: Sequence[SentenceSpan], start_char: int) -> SentenceSpan | None:
     """The sentence holding `start_char`; none when it lies outside every sentence (furniture)."""
-    sentence_id = sentence_at(spans, start_char)
-    span = next((s for s in spans if s.sentence_id == sentence_id), None)
+    index = bisect_right(spans, start_char, key=lambda s: s.start_char) - 1
+    span = spans[index] if index >= 0 else None
     if span is None or not span.start_char <= start_char < span.end_char:
         return None
     return span

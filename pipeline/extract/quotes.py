@@ -19,9 +19,10 @@ spoken by the person on the label line above it or by the last speaker.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -186,13 +187,26 @@ def _role(text: str, position: int, mark: str, inside: bool) -> str:
         ":",
         ")",
     )
-    looks_closing = looks_closing or (before == " " and text[:position].rstrip()[-1:] in (",", ".", "?", "!"))
+    looks_closing = looks_closing or (
+        before == " " and _visible_before(text, position) in (",", ".", "?", "!")
+    )
     looks_opening = before in ("", " ", "\n", "(", "[", "-", "—") and after not in ("", " ", "\n")
     if mark in _OPENING:
         return "close" if inside and looks_closing and not looks_opening else "open"
     if mark in _CLOSING:
         return "open" if not inside and looks_opening and not looks_closing else "close"
     return "close" if inside else "open"
+
+
+def _visible_before(text: str, position: int) -> str:
+    """The last character before `position` that is not white space ("" when there is none).
+
+    Walks back over the white space only: copying `text[:position]` for every mark made
+    a line of many quotations quadratic.
+    """
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    return text[position - 1 : position]
 
 
 def extract_quotes(
@@ -223,8 +237,8 @@ def extract_quotes(
         words = doc.char_span(span.start_char, span.end_char, alignment_mode="expand")
         if words is None or not _is_speech(words):
             continue
-        earlier = [speaker for position, speaker in in_scope if position < span.open_char]
-        last = earlier[-1] if earlier else None
+        earlier = bisect_left(in_scope, span.open_char, key=_position)
+        last = in_scope[earlier - 1][1] if earlier else None
         kind = _kind(text, span)
         cue, speaker = attributor.attribute(words, last)
         if cue is None and kind == DIRECT and _whole_paragraph(text, span):
@@ -232,7 +246,7 @@ def extract_quotes(
         if speaker is None and kind == BLOCK:
             speaker = attributor.from_label_line(span, label_lines) or last
         if speaker is not None and speaker.name is not None:
-            in_scope = sorted([*in_scope, (span.open_char, speaker)], key=lambda item: item[0])
+            insort(in_scope, (span.open_char, speaker), key=_position)
         quotes.append(
             Quote(
                 quote_id=f"{article_id}:{span.start_char}-{span.end_char}",
@@ -250,6 +264,10 @@ def extract_quotes(
             )
         )
     return quotes, [SkippedQuote(article_id, offset, reason) for offset, reason in unpaired]
+
+
+def _position(item: tuple[int, Speaker]) -> int:
+    return item[0]
 
 
 def _is_speech(words: Span) -> bool:
@@ -307,6 +325,7 @@ class _Attributor:
         self.cues = cues
         self.names = names
         self.quoted = quoted
+        self._quote_starts = [start for start, _ in quoted]
         self.mentions = sorted(
             zip(
                 mentions["start_char"],
@@ -316,6 +335,9 @@ class _Attributor:
                 strict=True,
             )
         )
+        # Lookups by offset bisect these instead of scanning every mention and sentence.
+        self._mention_starts = [m[0] for m in self.mentions]
+        self._longest_mention = max((m[1] - m[0] for m in self.mentions), default=0)
 
     def attribute(self, words: Span, last: Speaker | None) -> tuple[str | None, Speaker | None]:
         """The cue and speaker of the quoted `words`, or `(None, None)`."""
@@ -348,7 +370,12 @@ class _Attributor:
         return found
 
     def _inside_quote(self, token: Token) -> bool:
-        return any(start <= token.idx < end for start, end in self.quoted)
+        return self._quoted_at(token.idx)
+
+    def _quoted_at(self, offset: int) -> bool:
+        """Whether `offset` lies inside a quotation (they are sorted and never overlap)."""
+        index = bisect_right(self._quote_starts, offset) - 1
+        return index >= 0 and offset < self.quoted[index][1]
 
     def _ancestors(self, words: Span) -> list[Token]:
         """Verbs outside the marks that the quoted words hang from, nearest first."""
@@ -475,25 +502,27 @@ class _Attributor:
             return None
         return Speaker(_without_titles(phrase), None, phrase.start_char, phrase.end_char)
 
+    @cached_property
+    def _sentence_starts(self) -> list[tuple[int, int]]:
+        """Token and character offsets where each sentence starts."""
+        return [(sent.start, sent.start_char) for sent in self.doc.sents] or [(0, 0)]
+
     def _nearest_before(self, phrase: Span, label: str) -> tuple[int, int, str, str] | None:
         """The closest mention of type `label` before `phrase`, outside quotes, within a few sentences."""
-        sentences = list(self.doc.sents)
-        index = next((i for i, sent in enumerate(sentences) if sent.start <= phrase.start < sent.end), 0)
-        window_start = sentences[max(index - _ANTECEDENT_SENTENCES, 0)].start_char
-        before = [
-            m
-            for m in self.mentions
-            if m[3] == label
-            and window_start <= m[0]
-            and m[1] <= phrase.start_char
-            and not any(start <= m[0] < end for start, end in self.quoted)
-        ]
-        return before[-1] if before else None
+        index = bisect_right(self._sentence_starts, phrase.start, key=lambda sent: sent[0]) - 1
+        window_start = self._sentence_starts[max(index - _ANTECEDENT_SENTENCES, 0)][1]
+        low = bisect_left(self._mention_starts, window_start)
+        high = bisect_right(self._mention_starts, phrase.start_char)
+        for m in reversed(self.mentions[low:high]):
+            if m[3] == label and m[1] <= phrase.start_char and not self._quoted_at(m[0]):
+                return m
+        return None
 
     def _mention_in(self, phrase: Span, prefer: str) -> tuple[int, int, str, str] | None:
-        inside = [m for m in self.mentions if m[0] < phrase.end_char and m[1] > phrase.start_char]
-        preferred = [m for m in inside if m[3] == prefer]
-        return (preferred or [])[-1] if preferred else None
+        low = bisect_left(self._mention_starts, phrase.start_char - self._longest_mention)
+        high = bisect_left(self._mention_starts, phrase.end_char)
+        preferred = [m for m in self.mentions[low:high] if m[1] > phrase.start_char and m[3] == prefer]
+        return preferred[-1] if preferred else None
 
     def from_label_line(self, span: QuoteSpan, label_lines: Sequence[tuple[int, int]]) -> Speaker | None:
         """The person on a short label line right above a block quote (`:: Name, role`)."""

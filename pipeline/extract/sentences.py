@@ -46,8 +46,12 @@ def sentence_spans(
 
 def sentence_at(spans: Sequence[SentenceSpan], start_char: int) -> int:
     """The id of the sentence containing `start_char` (the nearest one before it otherwise)."""
-    starts = [span.start_char for span in spans]
-    return spans[max(bisect_right(starts, start_char) - 1, 0)].sentence_id if spans else 0
+    index = bisect_right(spans, start_char, key=_start_of) - 1
+    return spans[max(index, 0)].sentence_id if spans else 0
+
+
+def _start_of(span: SentenceSpan) -> int:
+    return span.start_char
 
 
 def _cut(start: int, end: int, cuts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

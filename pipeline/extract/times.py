@@ -25,10 +25,11 @@ year nearest the anchor, unless the verb it depends on is past or future.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -189,7 +190,17 @@ class _Context:
     words: TimeWords
 
     def labels(self, start: int, end: int) -> set[str]:
-        return {label for s, e, label in self.entities if s < end and start < e}
+        """Labels of the entities overlapping `start:end` (entities are sorted and never overlap)."""
+        found = set()
+        index = bisect_right(self._entity_ends, start)
+        while index < len(self.entities) and self.entities[index][0] < end:
+            found.add(self.entities[index][2])
+            index += 1
+        return found
+
+    @cached_property
+    def _entity_ends(self) -> list[int]:
+        return [end for _, end, _ in self.entities]
 
     def word_before(self, start: int, words: Iterable[str]) -> str | None:
         """The longest of `words` that ends right before `start` (white space between), as a key."""
@@ -683,11 +694,12 @@ def _read(view: str, doc: Doc, words: TimeWords) -> list[_Reading]:
                 parts = reading if isinstance(reading, tuple) else (reading,)
                 found.append((parts[0].start, parts[-1].end, rank, parts))
     chosen: list[_Reading] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # chosen spans, in text order; they never overlap
     for start, end, _, parts in sorted(found, key=lambda f: (-(f[1] - f[0]), f[2], f[0])):
-        if any(start < e and s < end for s, e in taken):
+        index = bisect_left(taken, (start, end))
+        if (index > 0 and taken[index - 1][1] > start) or (index < len(taken) and taken[index][0] < end):
             continue
-        taken.append((start, end))
+        taken.insert(index, (start, end))
         chosen.extend(_with_relation(part, context) for part in parts)
     return sorted(chosen, key=lambda r: r.start)
 
