@@ -40,6 +40,7 @@ ui: install
 
 eval: install
 	$(VENV)/bin/newsrecon evaluate extraction --json eval/scores.json
+	$(VENV)/bin/newsrecon evaluate ecbplus --split dev
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -100,6 +100,7 @@ def _ui_command(args: argparse.Namespace) -> int:
 
 
 def _evaluate_command(args: argparse.Namespace) -> int:
+    from pipeline.evaluation.coref import evaluate_ecbplus
     from pipeline.evaluation.extraction import evaluate, format_scores
 
     def run_pipeline(input_dir: Path, warehouse_dir: Path) -> None:
@@ -111,7 +112,10 @@ def _evaluate_command(args: argparse.Namespace) -> int:
                 f"the pipeline failed on the evaluation documents: {failed or summary.failed_steps}"
             )
 
-    scores = evaluate(Path(args.gold), Path(args.sample), Path(args.ecbplus), run_pipeline)
+    if args.what == "ecbplus":
+        print(evaluate_ecbplus(Path(args.path), args.split, run_pipeline))
+        return EXIT_OK
+    scores = evaluate(Path(args.gold), Path(args.sample), Path(args.path), run_pipeline)
     print(format_scores(scores))
     if args.json:
         Path(args.json).write_text(
@@ -159,7 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     ui_parser.set_defaults(handler=_ui_command)
 
     evaluate_parser = commands.add_parser("evaluate", help="measure the pipeline against gold annotations")
-    evaluate_parser.add_argument("what", choices=["extraction"], help="what to measure")
+    evaluate_parser.add_argument(
+        "what",
+        choices=["extraction", "ecbplus"],
+        help="extraction (quotes, claims, time) or ecbplus (entities, stories)",
+    )
     evaluate_parser.add_argument(
         "--gold", default=str(PROJECT / "eval" / "gold"), help="gold annotation folder"
     )
@@ -167,7 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--sample", default=str(PROJECT / "data" / "sample"), help="the seed articles"
     )
     evaluate_parser.add_argument(
-        "--ecbplus", default=str(PROJECT.parent / "shared" / "ecbplus"), help="ECB+ folder"
+        "--path", default=str(PROJECT.parent / "shared" / "ecbplus"), help="ECB+ folder"
+    )
+    evaluate_parser.add_argument(
+        "--split", choices=["train", "dev"], default="dev", help="ECB+ split to score"
     )
     evaluate_parser.add_argument(
         "--model", default=os.environ.get(MODEL_ENV, DEFAULT_MODEL), help="spaCy model"
