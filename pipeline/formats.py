@@ -259,10 +259,13 @@ def _declared_encoding(head: bytes) -> str | None:
         return None
     label = (match.group(1) or match.group(2)).decode("ascii")
     try:
-        encoding = codecs.lookup(label).name
+        codec = codecs.lookup(label)
     except LookupError:
         return None
-    return None if encoding.startswith(("utf-16", "utf-32")) else encoding
+    # Only text encodings: `base64`, `zlib`, `rot13` and `undefined` are codecs too, but no charset.
+    if not getattr(codec, "_is_text_encoding", True) or codec.name == "undefined":
+        return None
+    return None if codec.name.startswith(("utf-16", "utf-32")) else codec.name
 
 
 @cache

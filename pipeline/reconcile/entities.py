@@ -225,7 +225,8 @@ def _tables(frame: pd.DataFrame, rules: NameRules) -> tuple[pd.DataFrame, pd.Dat
             "ner_label": frame["ner_label"],
         }
     )
-    entities = pd.DataFrame(entity_rows).sort_values("entity_id", ignore_index=True)
+    # Explicit columns: every candidate may have been dropped as an unresolved bare acronym.
+    entities = pd.DataFrame(entity_rows, columns=_ENTITY_COLUMNS).sort_values("entity_id", ignore_index=True)
     return mentions.sort_values(["article_id", "start_char"], ignore_index=True), entities
 
 
@@ -273,6 +274,8 @@ def _empty_mentions() -> pd.DataFrame:
     return pd.DataFrame({column: [] for column in columns})
 
 
+_ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "article_count", "mention_count"]
+
+
 def _empty_entities() -> pd.DataFrame:
-    columns = ["entity_id", "name", "label", "aliases", "article_count", "mention_count"]
-    return pd.DataFrame({column: [] for column in columns})
+    return pd.DataFrame({column: [] for column in _ENTITY_COLUMNS})
