@@ -154,6 +154,11 @@ CHECKS = [
     reference_check("mentions", "entity_id", "entities", "entity_id"),
     reference_check("quotes", "speaker_entity_id", "entities", "entity_id"),
     reference_check("claims", "parent_claim_id", "claims", "claim_id"),
+    reference_check("quotes", "cluster_id", "quote_clusters", "cluster_id"),
+    reference_check("source_overlap", "article_id", "articles", "article_id"),
+    reference_check("source_overlap", "other_article_id", "articles", "article_id"),
+    reference_check("claim_groups", "story_id", "stories", "story_id"),
+    reference_check("conflicts", "story_id", "stories", "story_id"),
     stories_cover_articles,
     inputs_accounted_for,
 ]

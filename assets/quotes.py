@@ -1,24 +1,28 @@
-"""Quotes: quoted speech with its speaker and cue; unpaired marks are logged and skipped."""
+"""Quotes: quoted speech with its speaker and cue, and the same words clustered across outlets."""
 
 import dagster as dg
 import pandas as pd
 from spacy.tokens import DocBin
 
 from pipeline.extract.quotes import quotes_table
-from pipeline.io import table_asset
+from pipeline.io import table_out
 from pipeline.nlp import iter_docs
 from pipeline.progress import tracker
+from pipeline.reconcile.quotes import cluster_quotes
 
 
-@table_asset("quotes", group_name="extract")
-def quotes(
+@dg.multi_asset(
+    outs={"quotes": table_out("quotes"), "quote_clusters": table_out("quote_clusters")},
+    group_name="reconcile",
+)
+def quotes_and_clusters(
     context: dg.AssetExecutionContext,
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     mentions: pd.DataFrame,
     entities: pd.DataFrame,
     docs: DocBin,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     table, skipped = quotes_table(
         articles,
         sentences,
@@ -31,5 +35,4 @@ def quotes(
         context.log.warning(
             "quote skipped in %s at character %d: %s", mark.article_id, mark.start_char, mark.reason
         )
-    context.add_output_metadata({"skipped_marks": len(skipped)})
-    return table
+    return cluster_quotes(table, articles)

@@ -13,14 +13,38 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets import articles, claims, docs, entities, ingest, quotes, sentences, stories, times
+from assets import (
+    articles,
+    claims,
+    conflicts,
+    docs,
+    entities,
+    ingest,
+    overlap,
+    quotes,
+    sentences,
+    stories,
+    times,
+)
 from assets.checks import CHECKS
 from pipeline.io import DocBinIOManager, ParquetIOManager
 from pipeline.progress import terminal_display
 from pipeline.resources import NewsreconSettings, SpacyResource, settings_from_env
 
 VALIDATE_JOB = "validate_warehouse"
-ASSET_MODULES = (ingest, articles, docs, sentences, entities, stories, quotes, claims, times)
+ASSET_MODULES = (
+    ingest,
+    articles,
+    docs,
+    sentences,
+    entities,
+    stories,
+    quotes,
+    claims,
+    times,
+    overlap,
+    conflicts,
+)
 
 
 def build_definitions(

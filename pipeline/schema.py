@@ -27,6 +27,14 @@ SPAN = pa.struct(
     ]
 )
 
+PASSAGE = pa.struct(
+    [
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("cluster_id", pa.string(), nullable=False),
+    ]
+)
+
 _ARTICLE_ID = _field(
     "article_id", pa.string(), "Stable id derived from the article's text (sha256 prefix).", False
 )
@@ -176,6 +184,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         _field(
             "kind", pa.string(), "`direct`, `partial` (a fragment inside reported speech) or `block`.", False
         ),
+        _field("cluster_id", pa.string(), "The same words across outlets: a key of `quote_clusters`.", False),
+        _field(
+            "passages",
+            pa.list_(PASSAGE),
+            "The quote cut into passages (sentences), each with the `quote_clusters` key of its words.",
+            False,
+        ),
     ),
     "claims": _table(
         "Numeric claims: a figure about a measure, with its qualifier and who it is attributed to.",
@@ -247,6 +262,56 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.string(),
             "Relation the text puts on it: `since`, `before`, `after`, `more than`...",
         ),
+    ),
+    "quote_clusters": _table(
+        "The same quoted words found across articles and outlets, despite typography, cuts and spelling.",
+        _field("cluster_id", pa.string(), "Stable id derived from the member quotes.", False),
+        _field("text", pa.string(), "Canonical text: the longest faithful version.", False),
+        _field(
+            "speaker_entity_id", pa.string(), "The speaker most members name, in `entities`; null if none."
+        ),
+        _field("speaker_name", pa.string(), "That speaker's name; null when no member names one."),
+        _field("article_ids", pa.list_(pa.string()), "Articles that carry the quote, each once.", False),
+        _field("quote_ids", pa.list_(pa.string()), "Member quotes.", False),
+        _field(
+            "outlet_count",
+            pa.int32(),
+            "Distinct outlets carrying it (unknown outlets count once each).",
+            False,
+        ),
+        _field("variant_count", pa.int32(), "Distinct wordings among the members.", False),
+        _field("first_published", pa.date32(), "Earliest publication date among its articles."),
+    ),
+    "claim_groups": _table(
+        "Claims about one measure in one story that agree: what is corroborated, and by how many sources.",
+        _field("group_id", pa.string(), "Stable id derived from the member claims.", False),
+        _field("story_id", pa.string(), "Story the claims belong to.", False),
+        _field("measure", pa.string(), "What is counted.", False),
+        _field("value_low", pa.float64(), "Lowest value the agreeing claims allow.", False),
+        _field("value_high", pa.float64(), "Highest value they allow; null when open-ended."),
+        _field("claim_ids", pa.list_(pa.string()), "Member claims.", False),
+        _field("article_ids", pa.list_(pa.string()), "Articles carrying them, each once.", False),
+        _field("independent_sources", pa.int32(), "Articles that do not share copy with one another.", False),
+        _field("description", pa.string(), "One sentence an analyst can read.", False),
+    ),
+    "conflicts": _table(
+        "Where outlets disagree: claims about one measure in one story that cannot all be true.",
+        _field("conflict_id", pa.string(), "Stable id derived from the claims in conflict.", False),
+        _field("story_id", pa.string(), "Story the claims belong to.", False),
+        _field("measure", pa.string(), "What is counted.", False),
+        _field("description", pa.string(), "One sentence an analyst can read.", False),
+        _field("claim_ids", pa.list_(pa.string()), "The claims in conflict.", False),
+        _field("article_ids", pa.list_(pa.string()), "Their articles, each once.", False),
+        _field("values", pa.list_(pa.float64()), "The values claimed, one per claim.", False),
+        _field("spread", pa.float64(), "Largest over smallest value claimed (1.0 = equal).", False),
+    ),
+    "source_overlap": _table(
+        "Pairs of articles that share long verbatim passages outside quotations: copy from one source.",
+        _field("article_id", pa.string(), "One article of the pair (the smaller id).", False),
+        _field("other_article_id", pa.string(), "The other article.", False),
+        _field("shared_chars", pa.int32(), "Characters of text they share verbatim, outside quotes.", False),
+        _field("shared_share", pa.float64(), "Shared characters over the shorter article's length.", False),
+        _field("passages", pa.int32(), "Number of separate shared passages.", False),
     ),
     "stories": _table(
         "Groups of articles that report the same event.",

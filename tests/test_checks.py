@@ -121,6 +121,21 @@ BREAKAGES = {
         lambda f: _first_row(f, "value", "2nd of December"),
         "time_expressions_expectations",
     ),
+    "quote in a missing cluster": (
+        "quotes",
+        lambda f: _first_row(f, "cluster_id", "Q-nowhere"),
+        "quotes_cluster_id_in_quote_clusters",
+    ),
+    "conflict in a missing story": (
+        "conflicts",
+        lambda f: _first_row(f, "story_id", "S-nowhere"),
+        "conflicts_story_id_in_stories",
+    ),
+    "claim group in a missing story": (
+        "claim_groups",
+        lambda f: _first_row(f, "story_id", "S-nowhere"),
+        "claim_groups_story_id_in_stories",
+    ),
     "article in no story": (
         "stories",
         lambda f: f.assign(article_ids=[list(ids)[1:] for ids in f["article_ids"]]),
