@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, v_measure_score
 
-from pipeline.evaluation.ecbplus import _FILE_NAME, read_split, split_of, write_articles
+from pipeline.evaluation.ecbplus import DOCUMENT_NAME, read_split, split_of, write_articles
 from pipeline.reconcile.stories import StorySettings, group_stories
 from pipeline.storage import read_table
 
@@ -108,7 +108,7 @@ def read_gold(root: Path, split: str) -> list[GoldMention]:
     listed = annotated_sentences(root)
     mentions = []
     for path in sorted(root.glob("*/*.xml")):
-        match = _FILE_NAME.match(path.name)
+        match = DOCUMENT_NAME.match(path.name)
         if match is None or split_of(int(match["topic"])) != split:
             continue
         key = f"{match['topic']}_{match['number']}{match['kind']}"

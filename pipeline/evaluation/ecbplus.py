@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEV_TOPICS = frozenset({2, 5, 12, 18, 21, 23, 34, 35})
-_FILE_NAME = re.compile(r"^(?P<topic>\d+)_(?P<number>\d+)(?P<kind>ecb|ecbplus)\.xml$")
+# `<topic>_<n>ecb.xml` or `<topic>_<n>ecbplus.xml`: the topic, and which of its two events.
+DOCUMENT_NAME = re.compile(r"^(?P<topic>\d+)_(?P<number>\d+)(?P<kind>ecb|ecbplus)\.xml$")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def split_of(topic: int) -> str:
 
 def read_document(path: Path) -> EcbDocument:
     """Read a CAT XML file into an article text: tokens joined by spaces, a sentence per line."""
-    match = _FILE_NAME.match(path.name)
+    match = DOCUMENT_NAME.match(path.name)
     if match is None:
         raise ValueError(f"{path.name} is not an ECB+ document name (<topic>_<n>ecb[plus].xml)")
     sentences: dict[int, list[str]] = defaultdict(list)
@@ -53,7 +54,7 @@ def read_split(root: Path, split: str) -> list[EcbDocument]:
     return [
         read_document(p)
         for p in paths
-        if _FILE_NAME.match(p.name) and split_of(int(p.name.split("_")[0])) == split
+        if DOCUMENT_NAME.match(p.name) and split_of(int(p.name.split("_")[0])) == split
     ]
 
 
