@@ -20,7 +20,7 @@ $(UV):
 
 # The environment is exactly the lock file (`--frozen`: never re-resolved here).
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
 	@touch $@
 
 $(DAGSTER_HOME)/dagster.yaml:
