@@ -28,6 +28,8 @@ class NameRules:
     person_titles: frozenset[str]
     government_nouns: frozenset[str]
     name_particles: frozenset[str]
+    name_suffixes: frozenset[str]
+    organisation_suffixes: frozenset[str]
     acronym_function_words: frozenset[str]
     determiners: frozenset[str]
     abbreviations: dict[str, str]
@@ -41,6 +43,8 @@ class NameRules:
             person_titles=frozenset(data["person_titles"]),
             government_nouns=frozenset(data["government_nouns"]),
             name_particles=frozenset(data["name_particles"]),
+            name_suffixes=frozenset(data["name_suffixes"]),
+            organisation_suffixes=frozenset(data["organisation_suffixes"]),
             acronym_function_words=frozenset(data["acronym_function_words"]),
             determiners=frozenset(data["determiners"]),
             abbreviations=dict(data["abbreviations"]),
@@ -78,11 +82,57 @@ def strip_titles(key: str, rules: NameRules | None = None) -> str:
     return " ".join(words)
 
 
-def surname(key: str, rules: NameRules | None = None) -> str:
-    """The last name of a person key, without particles: `bashar al assad` -> `assad`."""
+def strip_legal_form(key: str, rules: NameRules | None = None) -> str:
+    """Drop a trailing legal form from an organisation key: `microsoft corp` -> `microsoft`."""
     rules = rules or default_rules()
-    words = [word for word in key.split() if word not in rules.name_particles]
+    words = key.split()
+    while len(words) > 1 and words[-1] in rules.organisation_suffixes:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def surname(key: str, rules: NameRules | None = None) -> str:
+    """The last name of a person key, without particles or suffixes: `bashar al assad` -> `assad`."""
+    rules = rules or default_rules()
+    words = _name_words(key, rules)
     return words[-1] if words else key
+
+
+def _name_words(key: str, rules: NameRules) -> list[str]:
+    words = [word for word in key.split() if word not in rules.name_particles]
+    while len(words) > 1 and words[-1] in rules.name_suffixes:
+        words = words[:-1]
+    return words
+
+
+def given_names_compatible(first: str, second: str, rules: NameRules | None = None) -> bool:
+    """Whether two person keys with one surname can name one person.
+
+    Every given name of the shorter must stand for one of the longer's: the
+    same word, its initial, or a shortened form (`w mark felt` / `mark felt`,
+    `fred larue` / `frederick c larue`), so `jane miller` and `matthew miller`
+    stay two people, and so do `mark felt jr` and `mark felt sr`.
+    """
+    rules = rules or default_rules()
+    first_words, second_words = _name_words(first, rules), _name_words(second, rules)
+    if not first_words or not second_words or first_words[-1] != second_words[-1]:
+        return False
+    first_suffixes, second_suffixes = _suffixes(first, rules), _suffixes(second, rules)
+    if first_suffixes and second_suffixes and first_suffixes != second_suffixes:
+        return False
+    shorter, longer = sorted((first_words[:-1], second_words[:-1]), key=len)
+    return all(any(_same_given_name(word, other) for other in longer) for word in shorter)
+
+
+def _suffixes(key: str, rules: NameRules) -> set[str]:
+    return {word for word in key.split() if word in rules.name_suffixes}
+
+
+def _same_given_name(word: str, other: str) -> bool:
+    if len(word) == 1 or len(other) == 1:
+        return word[0] == other[0]
+    short, long = sorted((word, other), key=len)
+    return long.startswith(short) and len(short) >= 3
 
 
 def looks_like_acronym(text: str) -> bool:

@@ -2,8 +2,17 @@
 
 import pytest
 
-from pipeline.gazetteer import country_code
-from pipeline.text import initials, looks_like_acronym, matches_acronym, name_key, strip_titles, surname
+from pipeline.gazetteer import capital_country, country_code
+from pipeline.text import (
+    given_names_compatible,
+    initials,
+    looks_like_acronym,
+    matches_acronym,
+    name_key,
+    strip_legal_form,
+    strip_titles,
+    surname,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +99,34 @@ def test_country_names_in_every_spelling_share_a_code(name: str, code: str) -> N
 @pytest.mark.parametrize("name", ["Washington", "Aleppo", "Hezbollah"])
 def test_non_countries_have_no_country_code(name: str) -> None:
     assert country_code(name_key(name)) is None
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("w mark felt", "mark felt"), ("fred larue", "frederick c larue"), ("mark felt sr", "w mark felt")],
+)
+def test_one_persons_names_with_initials_or_short_forms_are_compatible(first: str, second: str) -> None:
+    assert given_names_compatible(first, second)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("jane miller", "matthew miller"), ("mark felt jr", "mark felt sr"), ("mark felt", "mark miller")],
+)
+def test_different_people_are_not_compatible(first: str, second: str) -> None:
+    assert not given_names_compatible(first, second)
+
+
+def test_surname_skips_generational_suffixes() -> None:
+    assert surname("arcade joseph comeaux jr") == "comeaux"
+
+
+def test_a_legal_form_is_stripped_from_an_organisation_key() -> None:
+    assert strip_legal_form(name_key("Microsoft Corp.")) == "microsoft"
+    assert strip_legal_form("co") == "co"
+
+
+def test_a_capital_names_its_country_and_a_shared_capital_name_names_none() -> None:
+    assert capital_country(name_key("Washington")) == "USA"
+    assert capital_country(name_key("Ankara")) == "TUR"
+    assert capital_country(name_key("Kingston")) is None
