@@ -1,0 +1,130 @@
+"""The analyst's HTML report: one self-contained page per story and an index over them.
+
+Pages carry their style inline and their charts as inline SVG: no script, no
+remote resource, so a page reads the same offline, attached to a mail or
+archived. Texts come from the wild, so the templates autoescape everything.
+Each page is written under a hidden name and renamed into place, so a reader
+never opens half a page, and pages of stories that no longer exist are removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from pipeline.report.charts import measure_chart
+from pipeline.report.views import ClaimView, StoryView, Warehouse, measure_title, story_view
+from pipeline.storage import atomic_write
+
+INDEX_NAME = "index.html"
+_PAGE_PREFIX = "story-"
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+# The tables a report reads; a missing one reads as empty.
+REPORT_TABLES: tuple[str, ...] = (
+    "articles",
+    "stories",
+    "sentences",
+    "mentions",
+    "entities",
+    "quotes",
+    "quote_clusters",
+    "claims",
+    "claim_groups",
+    "conflicts",
+    "time_expressions",
+    "source_overlap",
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One measure's chart, as SVG markup ready to inline."""
+
+    measure: str
+    svg: Markup
+
+
+@dataclass(frozen=True)
+class _IndexEntry:
+    story: StoryView
+    page: str
+
+
+def story_page_name(story_id: str) -> str:
+    """File name of a story's page inside the report folder (`story-<story_id>.html`)."""
+    return f"{_PAGE_PREFIX}{_UNSAFE_IN_NAME.sub('_', story_id)}.html"
+
+
+def write_report(tables: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]:
+    """Write `index.html` and one page per story into `folder`; return the pages written, index first.
+
+    `tables` maps table names (`REPORT_TABLES`) to frames; missing ones read as empty.
+    """
+    warehouse = Warehouse(tables)
+    stories = [story_view(warehouse, story_id) for story_id in warehouse.story_ids()]
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [_write(folder / INDEX_NAME, render_index(stories))]
+    for story in stories:
+        written.append(_write(folder / story_page_name(story.story_id), render_story(story)))
+    current = set(written)
+    for stale in folder.glob(f"{_PAGE_PREFIX}*.html"):
+        if stale not in current:
+            stale.unlink(missing_ok=True)
+    return written
+
+
+def render_story(story: StoryView) -> str:
+    """The HTML page of one story."""
+    charts = [
+        Chart(
+            measure,
+            Markup(measure_chart(measure, _of_measure(story, measure), f"{story.story_id}:{measure}")),
+        )
+        for measure in story.measures
+    ]
+    return (
+        _environment()
+        .get_template("story.html")
+        .render(
+            story=story,
+            charts=charts,
+            shared_clusters=[cluster for cluster in story.clusters if cluster.shared],
+            single_clusters=[cluster for cluster in story.clusters if not cluster.shared],
+        )
+    )
+
+
+def render_index(stories: list[StoryView]) -> str:
+    """The HTML index over every story's page."""
+    entries = [_IndexEntry(story, story_page_name(story.story_id)) for story in stories]
+    return _environment().get_template("index.html").render(stories=entries)
+
+
+def _of_measure(story: StoryView, measure: str) -> list[ClaimView]:
+    return [claim for claim in story.claims if claim.measure == measure]
+
+
+def _write(target: Path, html: str) -> Path:
+    atomic_write(target, lambda temporary: temporary.write_text(html, encoding="utf-8"))
+    return target
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("pipeline.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["measure_title"] = measure_title
+    return environment
