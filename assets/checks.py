@@ -1,14 +1,21 @@
 """Blocking data-quality checks: each table's GX suite, and the invariants that span tables."""
 
+import warnings
+
 import dagster as dg
 import pandas as pd
 
-from pipeline.ingest import discover_inputs, input_items
+from pipeline.ingest import input_items
 from pipeline.invariants import span_mismatches, unaccounted_inputs, unknown_references
-from pipeline.io import markdown_preview
+from pipeline.io import BATCHES, markdown_preview, partitions_for
 from pipeline.quality import ValidationReport, validate
-from pipeline.resources import NewsreconSettings
+from pipeline.resources import NewsreconSettings, WarehouseResource
 from pipeline.schema import TABLES
+
+# Checks of per-batch tables check one batch (a partitioned check): Dagster marks that API as preview.
+warnings.filterwarnings(
+    "ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning
+)
 
 
 def _report_metadata(report: ValidationReport) -> dict[str, object]:
@@ -27,6 +34,7 @@ def expectation_check(table: str) -> dg.AssetChecksDefinition:
         asset=table,
         name=f"{table}_expectations",
         blocking=True,
+        partitions_def=partitions_for(table),
         description=f"Great Expectations suite `expectations/{table}.json` plus the schema's columns.",
     )
     def _check(data: pd.DataFrame) -> dg.AssetCheckResult:
@@ -54,6 +62,7 @@ def span_text_check(
         asset=table,
         name=f"{table}_{name}_match_article_text",
         blocking=True,
+        partitions_def=partitions_for(table),
         additional_ins={"articles": dg.AssetIn("articles")},
         description=f"Every row's `{text}` equals `articles.text[{start}:{end}]`.",
     )
@@ -78,7 +87,13 @@ def reference_check(table: str, column: str, target: str, key: str) -> dg.AssetC
 
     if target == table:
 
-        @dg.asset_check(asset=table, name=name, blocking=True, description=description)
+        @dg.asset_check(
+            asset=table,
+            name=name,
+            blocking=True,
+            description=description,
+            partitions_def=partitions_for(table),
+        )
         def _within(data: pd.DataFrame) -> dg.AssetCheckResult:
             return result(data, data[key])
 
@@ -88,6 +103,7 @@ def reference_check(table: str, column: str, target: str, key: str) -> dg.AssetC
         asset=table,
         name=name,
         blocking=True,
+        partitions_def=partitions_for(table),
         additional_ins={"target": dg.AssetIn(target)},
         description=description,
     )
@@ -121,14 +137,21 @@ def stories_cover_articles(stories: pd.DataFrame, articles: pd.DataFrame) -> dg.
 @dg.asset_check(
     asset="quarantine",
     blocking=True,
+    partitions_def=BATCHES,
     additional_ins={"articles": dg.AssetIn("articles")},
-    description="Every input item (file or JSON Lines line) is in exactly one of `articles` or `quarantine`.",
+    description="Every input item (file or JSON Lines line) of the batch is in exactly one of "
+    "`articles` or `quarantine`.",
 )
 def inputs_accounted_for(
-    settings: NewsreconSettings, quarantine: pd.DataFrame, articles: pd.DataFrame
+    context: dg.AssetCheckExecutionContext,
+    settings: NewsreconSettings,
+    warehouse: WarehouseResource,
+    quarantine: pd.DataFrame,
+    articles: pd.DataFrame,
 ) -> dg.AssetCheckResult:
     input_dir = settings.input_path
-    items = input_items(input_dir, discover_inputs(input_dir), settings.ingest_settings())
+    batch = warehouse.ledger().batch(context.partition_key)
+    items = input_items(input_dir, batch.paths(input_dir), settings.ingest_settings())
     gaps = unaccounted_inputs(items, articles, quarantine)
     passed = not any(gaps.values())
     return dg.AssetCheckResult(
@@ -149,7 +172,18 @@ def inputs_accounted_for(
 
 CHECKS = [
     *(expectation_check(table) for table in TABLES),
-    *(span_text_check(table) for table in ("sentences", "mentions", "quotes", "claims", "time_expressions")),
+    *(
+        span_text_check(table)
+        for table in (
+            "sentences",
+            "mention_candidates",
+            "mentions",
+            "quote_candidates",
+            "quotes",
+            "claims",
+            "time_expressions",
+        )
+    ),
     span_text_check("claims", "number_start", "number_end", "number_text", name="figures"),
     reference_check("mentions", "entity_id", "entities", "entity_id"),
     reference_check("quotes", "speaker_entity_id", "entities", "entity_id"),

@@ -4,6 +4,7 @@ import dagster as dg
 import pandas as pd
 from spacy.tokens import DocBin
 
+from pipeline.io import BATCHES
 from pipeline.nlp import parse_articles
 from pipeline.progress import tracker
 from pipeline.resources import SpacyResource
@@ -11,6 +12,7 @@ from pipeline.resources import SpacyResource
 
 @dg.asset(
     io_manager_key="docbin_io_manager",
+    partitions_def=BATCHES,
     group_name="parse",
     kinds={"spacy"},
     description="spaCy parse of every article (furniture blanked), as a DocBin.",

@@ -1,24 +1,28 @@
-"""Entities: mentions found in each article, resolved across all articles."""
+"""Entities: mentions found in each batch's articles, then resolved across all articles."""
 
 import dagster as dg
 import pandas as pd
 from spacy.tokens import DocBin
 
-from pipeline.extract.mentions import mention_candidates
-from pipeline.io import table_out
+from pipeline.extract.mentions import mention_candidates as find_mention_candidates
+from pipeline.io import table_asset, table_out
 from pipeline.nlp import iter_docs
 from pipeline.progress import tracker
 from pipeline.reconcile.entities import resolve_entities
+
+
+@table_asset("mention_candidates", group_name="extract")
+def mention_candidates(
+    context: dg.AssetExecutionContext, articles: pd.DataFrame, sentences: pd.DataFrame, docs: DocBin
+) -> pd.DataFrame:
+    return find_mention_candidates(
+        articles, sentences, iter_docs(docs), on_progress=tracker("mentions", len(docs), context.log)
+    )
 
 
 @dg.multi_asset(
     outs={"mentions": table_out("mentions"), "entities": table_out("entities")},
     group_name="reconcile",
 )
-def resolve_mentions(
-    context: dg.AssetExecutionContext, articles: pd.DataFrame, sentences: pd.DataFrame, docs: DocBin
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    candidates = mention_candidates(
-        articles, sentences, iter_docs(docs), on_progress=tracker("mentions", len(docs), context.log)
-    )
-    return resolve_entities(candidates)
+def resolve_mentions(mention_candidates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return resolve_entities(mention_candidates)

@@ -1,32 +1,40 @@
-"""Ingest: every input item (a file, or a JSON Lines line) becomes a raw article or a quarantine row."""
+"""Ingest: each item of a batch (a file, or a JSON Lines line) becomes a raw article or a quarantine row."""
 
 import dagster as dg
 import pandas as pd
 
-from pipeline.ingest import discover_inputs, ingest
-from pipeline.io import table_out
+from pipeline.ingest import ingest
+from pipeline.io import BATCHES, table_out
 from pipeline.progress import tracker
-from pipeline.resources import NewsreconSettings
+from pipeline.resources import NewsreconSettings, WarehouseResource
 
 
 @dg.multi_asset(
     outs={"raw_articles": table_out("raw_articles"), "quarantine": table_out("quarantine")},
     group_name="ingest",
+    partitions_def=BATCHES,
 )
 def ingest_inputs(
-    context: dg.AssetExecutionContext, settings: NewsreconSettings
+    context: dg.AssetExecutionContext, settings: NewsreconSettings, warehouse: WarehouseResource
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    paths = discover_inputs(settings.input_path)
+    ledger = warehouse.ledger()
+    batch = ledger.batch(context.partition_key)
+    paths = batch.paths(settings.input_path)
     result = ingest(
-        settings.input_path, paths, settings.ingest_settings(), tracker("ingest", len(paths), context.log)
+        settings.input_path,
+        paths,
+        settings.ingest_settings(),
+        tracker("ingest", len(paths), context.log),
+        kept_before=ledger.kept_before(batch.key),
     )
-    reasons = result.quarantine["reason"].value_counts().to_dict()
+    ledger.record_kept(batch.key, result.raw_articles)
     context.log.info(
-        "%d files, %d items: %d read, %d quarantined %s",
+        "batch %s: %d files, %d items: %d read, %d quarantined %s",
+        batch.key,
         len(paths),
         result.items,
         len(result.raw_articles),
         len(result.quarantine),
-        reasons,
+        result.quarantine["reason"].value_counts().to_dict(),
     )
     return result.raw_articles, result.quarantine

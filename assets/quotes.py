@@ -1,33 +1,28 @@
-"""Quotes: quoted speech with its speaker and cue, and the same words clustered across outlets."""
+"""Quotes: quoted speech found in each batch's articles, then speakers resolved and words clustered."""
 
 import dagster as dg
 import pandas as pd
 from spacy.tokens import DocBin
 
-from pipeline.extract.quotes import quotes_table
-from pipeline.io import table_out
+from pipeline.extract.quotes import quote_candidates_table
+from pipeline.io import table_asset, table_out
 from pipeline.nlp import iter_docs
 from pipeline.progress import tracker
-from pipeline.reconcile.quotes import cluster_quotes
+from pipeline.reconcile.quotes import attribute_speakers, cluster_quotes
 
 
-@dg.multi_asset(
-    outs={"quotes": table_out("quotes"), "quote_clusters": table_out("quote_clusters")},
-    group_name="reconcile",
-)
-def quotes_and_clusters(
+@table_asset("quote_candidates", group_name="extract")
+def quote_candidates(
     context: dg.AssetExecutionContext,
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
-    mentions: pd.DataFrame,
-    entities: pd.DataFrame,
+    mention_candidates: pd.DataFrame,
     docs: DocBin,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    table, skipped = quotes_table(
+) -> pd.DataFrame:
+    table, skipped = quote_candidates_table(
         articles,
         sentences,
-        mentions,
-        entities,
+        mention_candidates,
         iter_docs(docs),
         on_progress=tracker("quotes", len(docs), context.log),
     )
@@ -35,4 +30,14 @@ def quotes_and_clusters(
         context.log.warning(
             "quote skipped in %s at character %d: %s", mark.article_id, mark.start_char, mark.reason
         )
-    return cluster_quotes(table, articles)
+    return table
+
+
+@dg.multi_asset(
+    outs={"quotes": table_out("quotes"), "quote_clusters": table_out("quote_clusters")},
+    group_name="reconcile",
+)
+def quotes_and_clusters(
+    quote_candidates: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return cluster_quotes(attribute_speakers(quote_candidates, mentions, entities), articles)

@@ -10,7 +10,7 @@ from pipeline.nlp import iter_docs
 from pipeline.progress import tracker
 
 
-@table_asset("time_expressions", group_name="extract")
+@table_asset("time_expressions", group_name="reconcile")
 def time_expressions(
     context: dg.AssetExecutionContext,
     articles: pd.DataFrame,

@@ -1,4 +1,4 @@
-"""`newsrecon`: run the whole graph in process, start the UI, or print the data dictionary."""
+"""`newsrecon`: run the whole graph in process, start the UI, print the data dictionary, or query with SQL."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import os
 import shutil
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
 
-from pipeline.definitions import RunSummary, run
+from pipeline.definitions import RunSummary, backfill, run
+from pipeline.executors import EXECUTOR_ENV, EXECUTORS
 from pipeline.ingest import InputFolderError, discover_inputs
 from pipeline.nlp import DEFAULT_MODEL, ModelNotAvailable, cached_pipeline
 from pipeline.resources import DEFAULT_INPUT, DEFAULT_WAREHOUSE, INPUT_ENV, MODEL_ENV, WAREHOUSE_ENV
@@ -61,7 +62,18 @@ def print_summary(summary: RunSummary, console: Console) -> None:
     quarantined = summary.tables.get("quarantine")
     if quarantined is not None:
         articles = summary.tables.get("articles", 0)
-        console.print(f"Inputs: {articles + quarantined} = {articles} articles + {quarantined} quarantined")
+        batches = ", ".join(summary.batches)
+        console.print(
+            f"Inputs: {articles + quarantined} = {articles} articles + {quarantined} quarantined"
+            f" (batch {batches})"
+        )
+    else:
+        console.print("Inputs: no new files; cross-batch tables recomputed")
+    if summary.waiting:
+        console.print(
+            f"Waiting: {len(summary.waiting)} files still being written, left for the next run: "
+            + ", ".join(summary.waiting[:5])
+        )
     console.print(f"Checks: {len(summary.checks_passed)} passed, {len(summary.checks_failed)} failed")
     for table, check, description in summary.checks_failed:
         console.print(f"  [red]FAILED[/red] check {check} on table {table}: {description}")
@@ -70,7 +82,25 @@ def print_summary(summary: RunSummary, console: Console) -> None:
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    console = Console(stderr=False)
+    return _materialize(
+        args,
+        lambda input_dir, warehouse_dir, show_progress: run(
+            input_dir, warehouse_dir, args.model, show_progress, args.settle_seconds, executor=args.executor
+        ),
+    )
+
+
+def _backfill_command(args: argparse.Namespace) -> int:
+    return _materialize(
+        args,
+        lambda input_dir, warehouse_dir, show_progress: backfill(
+            input_dir, warehouse_dir, args.model, show_progress, args.batch or None, executor=args.executor
+        ),
+    )
+
+
+def _materialize(args: argparse.Namespace, execute: Callable[[Path, Path, bool], RunSummary]) -> int:
+    """Check the folders and the model, execute, print the summary; the exit status says how it went."""
     input_dir = Path(args.input).expanduser().resolve()
     warehouse_dir = Path(args.warehouse).expanduser().resolve()
     try:
@@ -78,9 +108,12 @@ def _run_command(args: argparse.Namespace) -> int:
     except CannotStart as error:
         print(f"newsrecon: cannot start: {error}", file=sys.stderr)
         return EXIT_CANNOT_START
-    show_progress = not args.quiet and sys.stderr.isatty()
-    summary = run(input_dir, warehouse_dir, args.model, show_progress, args.settle_seconds)
-    print_summary(summary, console)
+    try:
+        summary = execute(input_dir, warehouse_dir, not args.quiet and sys.stderr.isatty())
+    except KeyError as error:
+        print(f"newsrecon: cannot start: {error.args[0]}", file=sys.stderr)
+        return EXIT_CANNOT_START
+    print_summary(summary, Console(stderr=False))
     return EXIT_OK if summary.success else EXIT_CHECK_FAILED
 
 
@@ -133,8 +166,28 @@ def _dictionary_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sql_command(args: argparse.Namespace) -> int:
+    from pipeline.sql import QueryError, open_warehouse, run_shell, run_statement
+
+    warehouse_dir = Path(args.warehouse).expanduser().resolve()
+    if not warehouse_dir.is_dir():
+        message = f"newsrecon: warehouse {warehouse_dir} does not exist; run `newsrecon run` first"
+        print(message, file=sys.stderr)
+        return EXIT_CANNOT_START
+    with open_warehouse(warehouse_dir) as connection:
+        if args.statement is None:
+            failures = run_shell(connection)
+            return EXIT_CHECK_FAILED if failures and not sys.stdin.isatty() else EXIT_OK
+        try:
+            print(run_statement(connection, args.statement))
+        except QueryError as error:
+            print(f"newsrecon: SQL error: {error}", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: `run`, `ui`, `dictionary`."""
+    """The command line: `run`, `backfill`, `ui`, `evaluate`, `dictionary`, `sql`."""
     parser = argparse.ArgumentParser(prog="newsrecon", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -145,7 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--model", default=os.environ.get(MODEL_ENV, DEFAULT_MODEL), help="spaCy model")
 
-    run_parser = commands.add_parser("run", help="materialize every table and run every check")
+    def executor_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--executor",
+            choices=list(EXECUTORS),
+            default=os.environ.get(EXECUTOR_ENV) or "in_process",
+            help="how steps run (default: $NEWSRECON_EXECUTOR or in_process); see docs/deploy.md",
+        )
+
+    run_parser = commands.add_parser(
+        "run", help="read new input files as a batch, refresh the cross-batch tables, run every check"
+    )
     folders(run_parser)
     run_parser.add_argument("--quiet", action="store_true", help="print only the summary")
     run_parser.add_argument(
@@ -154,7 +217,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="skip files modified more recently than this (default: $NEWSRECON_SETTLE_SECONDS or 2)",
     )
+    executor_option(run_parser)
     run_parser.set_defaults(handler=_run_command)
+
+    backfill_parser = commands.add_parser(
+        "backfill", help="process input batches again (all, or those named), then the cross-batch tables"
+    )
+    folders(backfill_parser)
+    backfill_parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    backfill_parser.add_argument(
+        "--batch", action="append", help="batch key to process again (repeatable; default: every batch)"
+    )
+    executor_option(backfill_parser)
+    backfill_parser.set_defaults(handler=_backfill_command)
 
     ui_parser = commands.add_parser("ui", help="start the Dagster UI on this machine")
     folders(ui_parser)
@@ -188,6 +263,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     dictionary_parser = commands.add_parser("dictionary", help="print the data dictionary (Markdown)")
     dictionary_parser.set_defaults(handler=_dictionary_command)
+
+    sql_parser = commands.add_parser(
+        "sql", help="query the warehouse with DuckDB: run STATEMENT, or open a shell without one"
+    )
+    sql_parser.add_argument(
+        "--warehouse", default=os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE), help="warehouse folder"
+    )
+    sql_parser.add_argument("statement", nargs="?", help="SQL to run; each table is a view of its name")
+    sql_parser.set_defaults(handler=_sql_command)
     return parser
 
 

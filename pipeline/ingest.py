@@ -14,7 +14,7 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -106,12 +106,28 @@ class _Item:
         return self.jsonl.number if self.jsonl else None
 
 
+@dataclass(frozen=True)
+class KeptArticle:
+    """An article an earlier batch kept: what a later copy of it is a duplicate of."""
+
+    sha256: str
+    article_id: str
+    source_path: str
+
+
 @dataclass
 class _Kept:
     """Articles kept so far, by digest of their bytes and by id (text), to recognise duplicates."""
 
     by_bytes: dict[str, tuple[str, str]] = field(default_factory=dict)
     by_text: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def seeded(cls, earlier: Sequence[KeptArticle]) -> _Kept:
+        kept = cls()
+        for article in earlier:
+            kept.keep(asdict(article))
+        return kept
 
     def check(self, sha256: str, article_id: str | None = None) -> None:
         if sha256 in self.by_bytes:
@@ -155,17 +171,19 @@ def ingest(
     paths: Sequence[Path],
     settings: IngestSettings | None = None,
     on_progress: Callable[[int], None] | None = None,
+    kept_before: Sequence[KeptArticle] = (),
 ) -> IngestResult:
     """Read, decode and vet every item of the input files `paths` (as found by `discover_inputs`).
 
     A duplicate (same bytes or same text as an article already kept, in path
-    and line order) is quarantined with the kept article's id. A JSON Lines
-    line is hashed and measured as its own UTF-8 bytes, not its file's.
+    and line order, or by an earlier batch in `kept_before`) is quarantined
+    with the kept article's id. A JSON Lines line is hashed and measured as
+    its own UTF-8 bytes, not its file's.
     """
     settings = settings or IngestSettings()
     raw_rows: list[dict] = []
     rejected: list[dict] = []
-    kept = _Kept()
+    kept = _Kept.seeded(kept_before)
     now = time.time()
     items = 0
     for path in paths:

@@ -10,9 +10,11 @@ from spacy.tokens import DocBin
 from tabulate import tabulate
 
 from pipeline.nlp import describe_docs
-from pipeline.schema import describe, schema_for
+from pipeline.schema import PER_BATCH_TABLES, describe, schema_for
 from pipeline.storage import atomic_write, read_table, table_dir, write_table
 
+# Input batches: each per-batch table has one partition per batch (see `pipeline/batches.py`).
+BATCHES = dg.DynamicPartitionsDefinition(name="batches")
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 60
 
@@ -60,7 +62,7 @@ class ParquetIOManager(dg.ConfigurableIOManager):
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
         table = context.asset_key.path[-1]
-        path = write_table(self.warehouse, table, obj)
+        path = write_table(self.warehouse, table, obj, _partition(context))
         context.add_output_metadata(
             {
                 "dagster/row_count": len(obj),
@@ -71,7 +73,9 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         )
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
-        return read_table(self.warehouse, context.asset_key.path[-1])
+        """The table; of a per-batch table, the batches the consumer reads (all, for a cross-batch one)."""
+        partitions = context.asset_partition_keys if context.has_asset_partitions else None
+        return read_table(self.warehouse, context.asset_key.path[-1], partitions)
 
 
 class DocBinIOManager(dg.ConfigurableIOManager):
@@ -80,10 +84,8 @@ class DocBinIOManager(dg.ConfigurableIOManager):
     warehouse_dir: str
 
     def _path(self, context: dg.OutputContext | dg.InputContext) -> Path:
-        return (
-            table_dir(Path(self.warehouse_dir).expanduser().resolve(), context.asset_key.path[-1])
-            / "part-0.spacy"
-        )
+        warehouse = Path(self.warehouse_dir).expanduser().resolve()
+        return table_dir(warehouse, context.asset_key.path[-1], _partition(context)) / "part-0.spacy"
 
     def handle_output(self, context: dg.OutputContext, obj: DocBin) -> None:
         path = self._path(context)
@@ -99,10 +101,28 @@ class DocBinIOManager(dg.ConfigurableIOManager):
         )
 
     def load_input(self, context: dg.InputContext) -> DocBin:
-        path = self._path(context)
-        if not path.is_file():
-            raise FileNotFoundError(f"{path} has not been written yet: materialize `docs` first")
-        return DocBin().from_bytes(path.read_bytes())
+        """The parse of one batch, or of every batch for a cross-batch consumer."""
+        if not context.has_asset_partitions or len(context.asset_partition_keys) == 1:
+            path = self._path(context)
+            if not path.is_file():
+                raise FileNotFoundError(f"{path} has not been written yet: materialize `docs` first")
+            return DocBin().from_bytes(path.read_bytes())
+        warehouse = Path(self.warehouse_dir).expanduser().resolve()
+        merged = DocBin(store_user_data=True)
+        for key in context.asset_partition_keys:
+            path = table_dir(warehouse, context.asset_key.path[-1], key) / "part-0.spacy"
+            if path.is_file():
+                merged.merge(DocBin(store_user_data=True).from_bytes(path.read_bytes()))
+        return merged
+
+
+def _partition(context: dg.OutputContext | dg.InputContext) -> str | None:
+    """The one batch an output is, or an input is read for; None for a table kept whole."""
+    if not context.has_asset_partitions:
+        return None
+    if isinstance(context, dg.InputContext):
+        return context.asset_partition_keys[0]
+    return context.asset_partition_key
 
 
 def table_out(table: str) -> dg.AssetOut:
@@ -121,8 +141,14 @@ def table_asset(table: str, **kwargs: object):  # type: ignore[no-untyped-def]
         description=_table_description(table),
         metadata={"dagster/column_schema": column_schema(table)},
         kinds={"parquet", "pandas"},
+        partitions_def=partitions_for(table),
         **kwargs,
     )
+
+
+def partitions_for(table: str) -> dg.DynamicPartitionsDefinition | None:
+    """Input batches for a per-batch table, none for a table computed across all articles."""
+    return BATCHES if table in PER_BATCH_TABLES else None
 
 
 def _table_description(table: str) -> str:

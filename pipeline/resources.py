@@ -9,6 +9,7 @@ import dagster as dg
 from pydantic import Field
 from spacy.language import Language
 
+from pipeline.batches import BatchLedger
 from pipeline.ingest import DEFAULT_LANGUAGES, DEFAULT_MAX_BYTES, DEFAULT_MIN_CHARS, IngestSettings
 from pipeline.nlp import DEFAULT_MODEL, cached_pipeline
 
@@ -58,6 +59,20 @@ class NewsreconSettings(dg.ConfigurableResource):
             settle_seconds=self.settle_seconds,
             languages=tuple(self.accepted_languages),
         )
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The warehouse folder, for what lives there beside the tables: the batch ledger, the report."""
+
+    warehouse_dir: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.warehouse_dir).expanduser().resolve()
+
+    def ledger(self) -> BatchLedger:
+        """The record of input batches: which files each partition reads."""
+        return BatchLedger(self.path)
 
 
 class SpacyResource(dg.ConfigurableResource):

@@ -47,6 +47,24 @@ _SOURCE_PATH = _field(
 _START = _field("start_char", pa.int32(), "First character of the span in `articles.text` (0-based).", False)
 _END = _field("end_char", pa.int32(), "One past the last character of the span.", False)
 
+_QUOTE_SPAN = (
+    _field("quote_id", pa.string(), "Unique id: article id and character span.", False),
+    _ARTICLE_ID,
+    _field("sentence_id", pa.int32(), "Sentence the quote starts in.", False),
+    _field("start_char", pa.int32(), "First character inside the opening mark.", False),
+    _field("end_char", pa.int32(), "One past the last character before the closing mark.", False),
+    _field("text", pa.string(), "The quoted words, equal to `articles.text[start_char:end_char]`.", False),
+)
+_SPEAKER_NAME = _field(
+    "speaker_name", pa.string(), "Who said it, as the article names them; null when unknown."
+)
+_QUOTE_ATTRIBUTION = (
+    _field("speaker_start", pa.int32(), "Where the article names the speaker for this quote."),
+    _field("speaker_end", pa.int32(), "End of that name."),
+    _field("cue", pa.string(), "Reporting verb or phrase: `said`, `told reporters`, `according to`..."),
+    _field("kind", pa.string(), "`direct`, `partial` (a fragment inside reported speech) or `block`.", False),
+)
+
 
 SCHEMAS: dict[str, pa.Schema] = {
     "raw_articles": _table(
@@ -138,6 +156,36 @@ SCHEMAS: dict[str, pa.Schema] = {
             "kind", pa.string(), "Where it stands: `title`, `heading`, `dateline`, `byline` or `body`.", False
         ),
     ),
+    "mention_candidates": _table(
+        "Named-entity mentions as each article's parse finds them, before resolution across articles.",
+        _ARTICLE_ID,
+        _field("sentence_id", pa.int32(), "Sentence the mention stands in.", False),
+        _START,
+        _END,
+        _field("text", pa.string(), "The mention, equal to `articles.text[start_char:end_char]`.", False),
+        _field("ner_label", pa.string(), "Label the NER model (or an entity rule) gave.", False),
+        _field(
+            "acronym_of", pa.string(), "The long form this acronym abbreviates in the article, if defined."
+        ),
+        _field(
+            "candidate",
+            pa.bool_(),
+            "True for a span the model did not label (a bare acronym, a run of capitalised words) or "
+            "labelled inside a title-case headline: kept only if it resolves to a labelled entity.",
+            False,
+        ),
+    ),
+    "quote_candidates": _table(
+        "Quoted speech as each article states it, before speakers are resolved across articles.",
+        *_QUOTE_SPAN,
+        _SPEAKER_NAME,
+        _field(
+            "speaker_mention_id",
+            pa.string(),
+            "A mention of the speaker in the same article (`<article_id>:<start>-<end>`); null when unknown.",
+        ),
+        *_QUOTE_ATTRIBUTION,
+    ),
     "mentions": _table(
         "Named-entity mentions in every article, each linked to a resolved entity.",
         _field("mention_id", pa.string(), "Unique id: article id and character span.", False),
@@ -168,22 +216,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "quotes": _table(
         "Quoted speech in every article: the words inside the marks, who said them, and the cue.",
-        _field("quote_id", pa.string(), "Unique id: article id and character span.", False),
-        _ARTICLE_ID,
-        _field("sentence_id", pa.int32(), "Sentence the quote starts in.", False),
-        _field("start_char", pa.int32(), "First character inside the opening mark.", False),
-        _field("end_char", pa.int32(), "One past the last character before the closing mark.", False),
-        _field(
-            "text", pa.string(), "The quoted words, equal to `articles.text[start_char:end_char]`.", False
-        ),
-        _field("speaker_name", pa.string(), "Who said it, as the article names them; null when unknown."),
+        *_QUOTE_SPAN,
+        _SPEAKER_NAME,
         _field("speaker_entity_id", pa.string(), "The speaker in `entities`; null when unknown."),
-        _field("speaker_start", pa.int32(), "Where the article names the speaker for this quote."),
-        _field("speaker_end", pa.int32(), "End of that name."),
-        _field("cue", pa.string(), "Reporting verb or phrase: `said`, `told reporters`, `according to`..."),
-        _field(
-            "kind", pa.string(), "`direct`, `partial` (a fragment inside reported speech) or `block`.", False
-        ),
+        *_QUOTE_ATTRIBUTION,
         _field("cluster_id", pa.string(), "The same words across outlets: a key of `quote_clusters`.", False),
         _field(
             "passages",
@@ -330,6 +366,19 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
+# Tables written per input batch (one partition each); the others are computed across all articles.
+# `time_expressions` is not one: an undated article's relative dates are anchored on its story.
+PER_BATCH_TABLES: frozenset[str] = frozenset(
+    {
+        "raw_articles",
+        "quarantine",
+        "articles",
+        "sentences",
+        "mention_candidates",
+        "quote_candidates",
+        "claims",
+    }
+)
 
 
 def schema_for(table: str) -> pa.Schema:

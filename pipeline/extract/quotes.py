@@ -31,6 +31,8 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.datafiles import load_json
 from pipeline.extract.sentences import SentenceSpan, sentence_at, spans_by_article, trim_span
 from pipeline.nlp import paragraph_starts
+from pipeline.reconcile.entities import resolve_entities
+from pipeline.schema import schema_for
 from pipeline.text import default_rules
 
 DIRECT = "direct"
@@ -580,3 +582,55 @@ def quotes_table(
         if on_progress is not None:
             on_progress(1)
     return pd.DataFrame(rows, columns=[field.name for field in fields(Quote)]), skipped
+
+
+def quote_candidates_table(
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    mention_candidates: pd.DataFrame,
+    docs: Iterable[tuple[str, Doc]],
+    cues: CueWords | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> tuple[pd.DataFrame, list[SkippedQuote]]:
+    """The `quote_candidates` of one batch: quotes whose speakers are named by a mention of their article.
+
+    Speakers are found with the batch's own entity resolution (what tells that
+    `he` and `Miller` are the `Matthew Miller` named earlier in the article);
+    each is recorded as one of its mentions in the article, which the
+    resolution across all batches later maps to the final entity.
+    """
+    mentions, entities = resolve_entities(mention_candidates)
+    quotes, skipped = quotes_table(articles, sentences, mentions, entities, docs, cues, on_progress)
+    quotes["speaker_mention_id"] = _speaker_mentions(quotes, mentions)
+    return quotes[schema_for("quote_candidates").names], skipped
+
+
+def _speaker_mentions(quotes: pd.DataFrame, mentions: pd.DataFrame) -> list[str | None]:
+    """For each quote, the mention that names its speaker, else the speaker's nearest mention before it."""
+    by_entity: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+    for article_id, entity_id, start, end, mention_id in zip(
+        mentions["article_id"],
+        mentions["entity_id"],
+        mentions["start_char"],
+        mentions["end_char"],
+        mentions["mention_id"],
+        strict=True,
+    ):
+        by_entity.setdefault((article_id, entity_id), []).append((start, end, mention_id))
+    chosen: list[str | None] = []
+    for article_id, entity_id, speaker_start, speaker_end, quote_start in zip(
+        quotes["article_id"],
+        quotes["speaker_entity_id"],
+        quotes["speaker_start"],
+        quotes["speaker_end"],
+        quotes["start_char"],
+        strict=True,
+    ):
+        named = by_entity.get((article_id, entity_id)) if isinstance(entity_id, str) else None
+        if not named:
+            chosen.append(None)
+            continue
+        exact = [m for s, e, m in named if s == speaker_start and e == speaker_end]
+        before = [m for s, _, m in sorted(named) if s < quote_start]
+        chosen.append(exact[0] if exact else before[-1] if before else named[0][2])
+    return chosen

@@ -561,3 +561,25 @@ def _by_quote(passages: list[_Passage], n_quotes: int) -> list[list[_Passage]]:
     for passage in passages:
         grouped[passage.quote].append(passage)
     return grouped
+
+
+def attribute_speakers(
+    candidates: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
+) -> pd.DataFrame:
+    """Quote candidates with their speakers as entities resolved across all articles.
+
+    A speaker whose mention no longer resolves (resolution across articles may
+    drop a bare acronym) keeps the name the article gave and no entity.
+    """
+    entity_of = dict(zip(mentions["mention_id"], mentions["entity_id"], strict=True))
+    name_of = dict(zip(entities["entity_id"], entities["name"], strict=True))
+    quotes = candidates.copy()
+    quotes["speaker_entity_id"] = [
+        entity_of.get(mention) if isinstance(mention, str) else None
+        for mention in candidates["speaker_mention_id"]
+    ]
+    quotes["speaker_name"] = [
+        name_of.get(entity, name) if isinstance(entity, str) else name
+        for entity, name in zip(quotes["speaker_entity_id"], candidates["speaker_name"], strict=True)
+    ]
+    return quotes.drop(columns="speaker_mention_id")
