@@ -13,7 +13,13 @@ import pytest
 from spacy.language import Language
 
 from pipeline.extract.sentences import sentence_spans
-from pipeline.extract.times import TimeExpression, TimeWords, extract_times, time_expressions_table
+from pipeline.extract.times import (
+    TimeExpression,
+    TimeWords,
+    extract_times,
+    latest_written_date,
+    time_expressions_table,
+)
 from pipeline.nlp import cached_pipeline
 from pipeline.schema import schema_for
 from tests.conftest import ROOT, SAMPLE, ecbplus_train_folder, library_parse
@@ -424,3 +430,12 @@ def test_ecb_this_august_2nd_is_a_day_not_a_month(ecb: Parsed) -> None:
 
 def test_ecb_an_ambiguous_numeric_date_line_is_not_a_date(ecb: Parsed) -> None:
     assert not ecb.rows("1_14ecbplus")["text"].str.contains("/").any()
+
+
+def test_latest_written_date_reads_the_full_dates_of_an_undated_text() -> None:
+    text = "Last Updated : Monday , 28 November 2005 , 02 : 24 GMT. The storm of 3 March 2004 was worse."
+    assert latest_written_date(text) == date(2005, 11, 28)
+
+
+def test_latest_written_date_is_none_without_a_full_date() -> None:
+    assert latest_written_date("Officials said on Tuesday that talks would resume in March.") is None

@@ -306,7 +306,10 @@ def evaluate_ecbplus(root: Path, split: str, run: Callable[[Path, Path], None]) 
     ids = list(articles["article_id"])
     gold = [by_source[sources[article]].subtopic for article in ids]
     text_only = group_stories(
-        articles, tables["sentences"], tables["mentions"], StorySettings(text_weight=1.0)
+        articles,
+        tables["sentences"],
+        tables["mentions"],
+        StorySettings(text_weight=1.0, max_cut=0, min_similarity=0.2),
     )
     stories = [
         score_stories("newsrecon", gold, story_labels(tables["stories"], ids)),

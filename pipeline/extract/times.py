@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from pipeline.datafiles import load_json
 from pipeline.extract.sentences import SentenceSpan, sentence_at, spans_by_article
@@ -63,6 +64,7 @@ _NEUTRAL_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL"})
 _QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 # ISO 8601-2 season codes in calendar order from spring; a winter belongs to the year of its December.
 _SEASON_CODES = ("SP", "SU", "FA", "WI")
+_EMPTY_DOC = Doc(Vocab())  # a parse with no tokens: every reading stands on its text alone
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                   "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
                   "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
@@ -734,7 +736,7 @@ def extract_times(
     view = doc.text if len(doc.text) == len(text) else text
     readings = _read(view, doc, words)
     if anchor is None or anchor_kind != PUBLICATION_DATE:
-        latest = max((r.day for r in readings if r.day is not None), default=None)
+        latest = _latest_day(readings)
         if latest is not None:
             anchor, anchor_kind = latest, LATEST_DATE
     rows = []
@@ -743,6 +745,19 @@ def extract_times(
         if row is not None:
             rows.append(row)
     return rows
+
+
+def _latest_day(readings: Iterable[_Reading]) -> date | None:
+    return max((r.day for r in readings if r.day is not None), default=None)
+
+
+def latest_written_date(text: str, words: TimeWords | None = None) -> date | None:
+    """The latest full date a text writes (`18 September 2013`), read without a parse.
+
+    It dates an article that has no publication date, as `extract_times` does; with no parse,
+    no entity vetoes a reading, which full dates rarely need.
+    """
+    return _latest_day(_read(text, _EMPTY_DOC, words or default_time_words()))
 
 
 def _row(
