@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: install run test ui eval lint format dictionary clean
+.PHONY: install run test browser ui eval bench run-postgres lint format dictionary clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -32,8 +32,12 @@ install: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 run: install
 	$(VENV)/bin/newsrecon run --input $(INPUT) --warehouse $(WAREHOUSE)
 
-test: install
+test: install browser
 	$(VENV)/bin/pytest
+
+# Debian's Chromium for the end-to-end UI test (installed when missing and possible; the test skips otherwise).
+browser:
+	@scripts/install-chromium.sh
 
 ui: install
 	$(VENV)/bin/newsrecon ui --input $(INPUT) --warehouse $(WAREHOUSE) --host 127.0.0.1 --port $(PORT)
@@ -41,6 +45,13 @@ ui: install
 eval: install
 	$(VENV)/bin/newsrecon evaluate extraction --json eval/scores.json
 	$(VENV)/bin/newsrecon evaluate ecbplus --split dev
+
+bench: install
+	$(VENV)/bin/python -m bench
+
+# The same job with Dagster's instance on PostgreSQL (from Debian's packages, started on loopback).
+run-postgres: install
+	scripts/run-postgres.sh $(INPUT) $(WAREHOUSE)
 
 lint: install
 	$(VENV)/bin/ruff check .
