@@ -33,7 +33,7 @@ run: install
 	$(VENV)/bin/newsrecon run --input $(INPUT) --warehouse $(WAREHOUSE)
 
 test: install browser
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 # Debian's Chromium for the end-to-end UI test (installed when missing and possible; the test skips otherwise).
 browser:

@@ -274,16 +274,6 @@ def test_the_helm_values_deploy_this_code_location_as_the_chart_expects() -> Non
 # Real runs -------------------------------------------------------------------------------------------
 
 
-def test_the_multiprocess_executor_runs_the_whole_graph_and_every_check_passes(
-    sample_copy: Path, tmp_path: Path, own_instance: Path, seed_run, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(MAX_CONCURRENT_ENV, "2")
-    summary = run_graph(sample_copy, tmp_path / "warehouse", "multiprocess")
-    assert summary.success, (summary.checks_failed, summary.failed_steps)
-    assert sorted(summary.checks_passed) == sorted(seed_run.summary.checks_passed)
-    assert_same_tables(tmp_path / "warehouse", seed_run.warehouse)
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
