@@ -138,8 +138,10 @@ class RunSummary:
         for event in result.get_asset_materialization_events():
             materialization = event.event_specific_data.materialization
             rows = materialization.metadata.get("dagster/row_count")
+            if rows is None:  # not a table: the report, the DuckDB file
+                continue
             table = materialization.asset_key.to_user_string()
-            self.tables[table] = self.tables.get(table, 0) + (int(rows.value) if rows else 0)
+            self.tables[table] = self.tables.get(table, 0) + int(rows.value)
         for evaluation in result.get_asset_check_evaluations():
             table = evaluation.asset_key.to_user_string()
             if evaluation.passed:
