@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 import dagster as dg
 
-from pipeline.batches import BatchLedger
 from pipeline.io import BATCHES
 from pipeline.resources import NewsreconSettings, WarehouseResource
 from pipeline.schema import PER_BATCH_TABLES, TABLES
@@ -57,7 +56,7 @@ def new_input_files(
     instance made them, or a tick failed after writing the manifest) are
     registered and requested too.
     """
-    ledger: BatchLedger = warehouse.ledger()
+    ledger = warehouse.ledger()
     pending = ledger.pending(settings.input_path, settings.settle_seconds)
     if pending.files:
         ledger.create(pending.files)

@@ -254,13 +254,12 @@ def _executor(
 ) -> Execute:
     """A function that executes a selection (all assets when None) for one batch (or none) and its checks."""
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING" if show_progress else "ERROR"}}}}
+    defs = build_definitions(str(input_dir), str(warehouse_dir), model, settle_seconds, "in_process")
 
     def in_process(
         instance: dg.DagsterInstance, batch: str | None, selection: list[str] | None
     ) -> dg.ExecuteInProcessResult | dg.JobExecutionResult:
-        job = build_definitions(
-            str(input_dir), str(warehouse_dir), model, settle_seconds, "in_process"
-        ).resolve_job_def(PROCESS_BATCH_JOB if batch else RECONCILE_JOB)
+        job = defs.resolve_job_def(PROCESS_BATCH_JOB if batch else RECONCILE_JOB)
         display = terminal_display() if show_progress else contextlib.nullcontext()
         with display:
             return job.execute_in_process(

@@ -319,6 +319,26 @@ IN_SET = "expect_column_values_to_be_in_set"
 A_GT_B = "expect_column_pair_values_a_to_be_greater_than_b"
 COLUMNS = "expect_table_columns_to_match_set"
 
+# Quotes before and after speakers are resolved across articles share their columns and guards.
+QUOTE_BREAKS = (
+    ("duplicate quote_id", duplicate("quote_id"), UNIQUE, "quote_id", 2),
+    ("article_id not a hex prefix", set_cells(0, article_id="a1"), REGEX, "article_id", 1),
+    ("negative start_char", set_cells(1, start_char=-1), BETWEEN, "start_char", 1),
+    ("reversed span", set_cells(0, start_char=45, end_char=23), A_GT_B, "end_char, start_char", 1),
+    ("negative sentence_id", set_cells(0, sentence_id=-1), BETWEEN, "sentence_id", 1),
+    ("kind outside the set", set_cells(1, kind="rumour"), IN_SET, "kind", 1),
+    ("empty text", set_cells(0, text=""), LENGTH, "text", 1),
+    ("empty speaker name", set_cells(0, speaker_name=""), LENGTH, "speaker_name", 1),
+    ("negative speaker offset", set_cells(0, speaker_start=-5), BETWEEN, "speaker_start", 1),
+    (
+        "reversed speaker span",
+        set_cells(0, speaker_start=61, speaker_end=50),
+        A_GT_B,
+        "speaker_end, speaker_start",
+        1,
+    ),
+)
+
 BREAKS = [
     *breaks(
         "raw_articles",
@@ -424,19 +444,9 @@ BREAKS = [
     ),
     *breaks(
         "quote_candidates",
-        ("duplicate quote_id", duplicate("quote_id"), UNIQUE, "quote_id", 2),
-        ("article_id not a hex prefix", set_cells(0, article_id="a1"), REGEX, "article_id", 1),
-        ("negative start_char", set_cells(1, start_char=-1), BETWEEN, "start_char", 1),
-        ("reversed span", set_cells(0, start_char=45, end_char=23), A_GT_B, "end_char, start_char", 1),
-        ("negative sentence_id", set_cells(0, sentence_id=-1), BETWEEN, "sentence_id", 1),
-        ("kind outside the set", set_cells(1, kind="rumour"), IN_SET, "kind", 1),
-        ("empty text", set_cells(0, text=""), LENGTH, "text", 1),
-        ("empty speaker name", set_cells(0, speaker_name=""), LENGTH, "speaker_name", 1),
+        *QUOTE_BREAKS,
         ("speaker mention not a mention key", set_cells(0, speaker_mention_id="Dupont"), REGEX,
             "speaker_mention_id", 1),
-        ("negative speaker offset", set_cells(0, speaker_start=-5), BETWEEN, "speaker_start", 1),
-        ("reversed speaker span", set_cells(0, speaker_start=61, speaker_end=50), A_GT_B,
-            "speaker_end, speaker_start", 1),
     ),
     *breaks(
         "entities",
@@ -461,21 +471,7 @@ BREAKS = [
         ("line number zero", set_cells(1, line=0), BETWEEN, "line", 1),
         ("duplicate of a non-id", set_cells(1, duplicate_of="the other one"), REGEX, "duplicate_of", 1),
     ),
-    *breaks(
-        "quotes",
-        ("duplicate quote_id", duplicate("quote_id"), UNIQUE, "quote_id", 2),
-        ("article_id not a hex prefix", set_cells(0, article_id="a1"), REGEX, "article_id", 1),
-        ("negative start_char", set_cells(1, start_char=-1), BETWEEN, "start_char", 1),
-        ("reversed span", set_cells(0, start_char=45, end_char=23), A_GT_B, "end_char, start_char", 1),
-        ("negative sentence_id", set_cells(0, sentence_id=-1), BETWEEN, "sentence_id", 1),
-        ("kind outside the set", set_cells(1, kind="rumour"), IN_SET, "kind", 1),
-        ("empty text", set_cells(0, text=""), LENGTH, "text", 1),
-        ("empty speaker name", set_cells(0, speaker_name=""), LENGTH, "speaker_name", 1),
-        ("negative speaker offset", set_cells(0, speaker_start=-5), BETWEEN, "speaker_start", 1),
-        ("reversed speaker span", set_cells(0, speaker_start=61, speaker_end=50), A_GT_B,
-            "speaker_end, speaker_start", 1),
-        ("null kind", set_cells(0, kind=None), NOT_NULL, "kind", 1),
-    ),
+    *breaks("quotes", *QUOTE_BREAKS, ("null kind", set_cells(0, kind=None), NOT_NULL, "kind", 1)),
     *breaks(
         "claims",
         ("duplicate claim_id", duplicate("claim_id"), UNIQUE, "claim_id", 2),
