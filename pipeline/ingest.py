@@ -46,8 +46,8 @@ IN_PROGRESS_PATTERNS = (
     "*.part", "*.partial", "*.tmp", "*.temp", "*.crdownload", "*.download", "*.filepart",
     "~$*", "*.swp", "*~",
 )  # fmt: skip
-# Enough text to tell the language; detection time grows with length.
-_LANGUAGE_SAMPLE_CHARS = 5000
+# Enough text to tell the language (about 170 words); detection time grows with length.
+_LANGUAGE_SAMPLE_CHARS = 1000
 
 
 class InputFolderError(RuntimeError):

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -123,6 +123,14 @@ class MeasureVocabulary:
     multipliers: dict[str, float]
     vague_numbers: dict[tuple[str, ...], tuple[float, str | None]]
     ordinals: dict[str, int]
+
+    @cached_property
+    def vague_by_first_word(self) -> dict[str, list[tuple[tuple[str, ...], float, str | None]]]:
+        """Vague numbers (`dozens of`) by their first word, longest first: looked up at every token."""
+        index: dict[str, list[tuple[tuple[str, ...], float, str | None]]] = {}
+        for phrase, (value, implied) in sorted(self.vague_numbers.items(), key=lambda kv: -len(kv[0])):
+            index.setdefault(phrase[0], []).append((phrase, value, implied))
+        return index
 
     @classmethod
     def load(cls, path: Path | None = None) -> MeasureVocabulary:
@@ -259,11 +267,11 @@ def _after_change(doc: Doc, i: int, vocab: MeasureVocabulary) -> bool:
 
 def _number_run(doc: Doc, i: int, vocab: MeasureVocabulary) -> tuple[int, float, str | None] | None:
     """The number starting at token `i`: (end token, value, qualifier a vague word implies)."""
-    for phrase, (value, implied) in sorted(vocab.vague_numbers.items(), key=lambda kv: -len(kv[0])):
-        if _matches(doc, i, phrase):
-            return i + len(phrase), value, implied
     token = doc[i]
     lower = token.lower_
+    for phrase, value, implied in vocab.vague_by_first_word.get(lower, ()):
+        if _matches(doc, i, phrase):
+            return i + len(phrase), value, implied
     if lower in {"a", "an"} and i + 1 < len(doc) and doc[i + 1].lower_ in vocab.multipliers:
         return i + 2, vocab.multipliers[doc[i + 1].lower_], None
     if not _is_number_token(token, vocab):
