@@ -22,6 +22,6 @@ def docs(context: dg.AssetExecutionContext, nlp: SpacyResource, articles: pd.Dat
         nlp.load(),
         articles,
         batch_size=nlp.batch_size,
-        n_process=nlp.n_process,
+        n_process=nlp.processes_for(len(articles)),
         on_progress=tracker("docs", len(articles), context.log),
     )

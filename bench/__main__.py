@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.baseline import AUTO
 from bench.corpus import DEFAULT_SEED, Corpus, build_corpus
 from bench.measure import (
     PROJECT,
@@ -51,6 +52,30 @@ def _checked(measurement: ProcessMeasurement, what: str, log: Path, warehouse: P
     return measurement
 
 
+def _baseline(
+    folder: Path, warehouse: Path, model: str, env: dict[str, str], n_process: str
+) -> tuple[ProcessMeasurement, dict]:
+    """One plain spaCy process over the run's texts: its measurement and the figures it printed."""
+    log = folder / f"baseline-{n_process}.log"
+    measured = _checked(
+        measure(baseline_command(warehouse, model, n_process), env, log), "baseline", log, warehouse
+    )
+    return measured, json.loads(measured.stdout)
+
+
+def _baseline_figures(measured: ProcessMeasurement, printed: dict, tokens: int) -> dict:
+    return {
+        "processes": printed["processes"],
+        "wall_seconds": measured.wall_seconds,
+        "cpu_seconds": measured.cpu_seconds,
+        "load_average_before_after": measured.load_average,
+        "load_seconds": printed["load_seconds"],
+        "pipe_seconds": printed["pipe_seconds"],
+        "tokens_per_second_in_pipe": tokens / printed["pipe_seconds"],
+        "peak_rss_mb": measured.peak_rss_mb,
+    }
+
+
 def measure_size(corpus: Corpus, work: Path, model: str, incremental: bool) -> tuple[dict, dict | None]:
     """Full run, plain spaCy baseline and (optionally) the one-new-article rerun over one corpus."""
     folder = work / "runs" / f"n{corpus.size}"
@@ -64,10 +89,14 @@ def measure_size(corpus: Corpus, work: Path, model: str, incremental: bool) -> t
     run = _checked(measure(newsrecon_command(input_dir, warehouse, model), env, log), "run", log, warehouse)
     timings = step_timings(home, exclude=set())
     _say(f"{corpus.size:,} articles: run took {run.wall_seconds:.1f} s (exit {run.returncode}); plain spaCy")
-    log = folder / "baseline.log"
-    plain_run = _checked(measure(baseline_command(warehouse, model), env, log), "baseline", log, warehouse)
-    plain = json.loads(plain_run.stdout)
-    _say(f"{corpus.size:,} articles: plain spaCy took {plain_run.wall_seconds:.1f} s")
+    plain_run, plain = _baseline(folder, warehouse, model, env, "1")
+    _say(
+        f"{corpus.size:,} articles: plain spaCy took {plain_run.wall_seconds:.1f} s; with the run's processes"
+    )
+    same_run, same = _baseline(folder, warehouse, model, env, AUTO)
+    _say(
+        f"{corpus.size:,} articles: spaCy, {same['processes']} processes, took {same_run.wall_seconds:.1f} s"
+    )
 
     articles = len(read_table(warehouse, "articles"))
     tokens = int(plain["tokens"])
@@ -85,17 +114,11 @@ def measure_size(corpus: Corpus, work: Path, model: str, incremental: bool) -> t
         "articles_per_second": articles / run.wall_seconds,
         "tokens_per_second": tokens / run.wall_seconds,
         "peak_rss_mb": run.peak_rss_mb,
-        "plain_spacy": {
-            "wall_seconds": plain_run.wall_seconds,
-            "cpu_seconds": plain_run.cpu_seconds,
-            "load_average_before_after": plain_run.load_average,
-            "load_seconds": plain["load_seconds"],
-            "pipe_seconds": plain["pipe_seconds"],
-            "tokens_per_second_in_pipe": tokens / plain["pipe_seconds"],
-            "peak_rss_mb": plain_run.peak_rss_mb,
-        },
+        "plain_spacy": _baseline_figures(plain_run, plain, tokens),
+        "spacy_same_processes": _baseline_figures(same_run, same, tokens),
         "ratio_to_plain_spacy": run.wall_seconds / plain_run.wall_seconds,
         "cpu_ratio_to_plain_spacy": run.cpu_seconds / plain_run.cpu_seconds,
+        "ratio_to_spacy_same_processes": run.wall_seconds / same_run.wall_seconds,
         "run_seconds": timings.run_seconds,
         "outside_run_seconds": run.wall_seconds - timings.run_seconds,
         "stages": timings.steps,

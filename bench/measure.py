@@ -151,6 +151,7 @@ def newsrecon_command(input_dir: Path, warehouse: Path, model: str) -> list[str]
     return [str(executable), "run", *folders, "--model", model, "--quiet"]
 
 
-def baseline_command(warehouse: Path, model: str) -> list[str]:
+def baseline_command(warehouse: Path, model: str, n_process: str = "1") -> list[str]:
     """The plain spaCy baseline (`bench.baseline`) over the texts `warehouse` holds."""
-    return [sys.executable, "-m", "bench.baseline", "--warehouse", str(warehouse), "--model", model]
+    folders = ["--warehouse", str(warehouse), "--model", model, "--n-process", n_process]
+    return [sys.executable, "-m", "bench.baseline", *folders]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import multiprocessing
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -103,6 +105,26 @@ def build_pipeline(model: str = DEFAULT_MODEL, patterns_path: Path | None = None
 def cached_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """One pipeline per process and model name: loading costs seconds."""
     return build_pipeline(model)
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, not the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def worker_processes(documents: int, requested: int | None, min_documents_per_process: int) -> int:
+    """How many processes `nlp.pipe` should use for `documents` texts.
+
+    `requested` wins when set. Otherwise one per usable core, as long as each
+    gets at least `min_documents_per_process` texts (a worker costs a second or
+    two to start), and one inside a daemonic process (a Dask or Celery worker),
+    which may not start children.
+    """
+    if requested is not None:
+        return requested
+    if multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(usable_cores(), documents // max(min_documents_per_process, 1)))
 
 
 def make_doc(nlp: Language, view: str, boundaries: Iterable[int]) -> Doc:

@@ -11,7 +11,7 @@ from spacy.language import Language
 
 from pipeline.batches import BatchLedger
 from pipeline.ingest import DEFAULT_LANGUAGES, DEFAULT_MAX_BYTES, DEFAULT_MIN_CHARS, IngestSettings
-from pipeline.nlp import DEFAULT_MODEL, cached_pipeline
+from pipeline.nlp import DEFAULT_MODEL, cached_pipeline, worker_processes
 
 INPUT_ENV = "NEWSRECON_INPUT_DIR"
 WAREHOUSE_ENV = "NEWSRECON_WAREHOUSE_DIR"
@@ -76,15 +76,24 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class SpacyResource(dg.ConfigurableResource):
-    """The spaCy pipeline; `nlp.pipe` batching is configured here, not in code."""
+    """The spaCy pipeline; `nlp.pipe` batching and processes are configured here, not in code.
+
+    `n_process` unset means one process per usable core for batches big enough
+    to repay starting them (`min_documents_per_process` each).
+    """
 
     model: str = DEFAULT_MODEL
     batch_size: int = 64
-    n_process: int = 1
+    n_process: int | None = None
+    min_documents_per_process: int = 100
 
     def load(self) -> Language:
         """The pipeline, loaded on first use in each process and reused afterwards."""
         return cached_pipeline(self.model)
+
+    def processes_for(self, documents: int) -> int:
+        """The `n_process` to parse `documents` texts with."""
+        return worker_processes(documents, self.n_process, self.min_documents_per_process)
 
 
 def settings_from_env() -> tuple[str, str, str]:

@@ -75,6 +75,17 @@ def test_detokenize_puts_ecbplus_tokens_back_as_printed() -> None:
     )
 
 
+MACHINE = {
+    "measured_at": "now",
+    "cpu": "cpu",
+    "usable_cores": 2,
+    "ram_gb": 8,
+    "platform": "linux",
+    "python": "3.11",
+    "packages": {},
+}
+
+
 def _size(wall: float, peak: float, stages: dict[str, float]) -> dict:
     return {
         "articles": 1,
@@ -93,15 +104,7 @@ def _size(wall: float, peak: float, stages: dict[str, float]) -> dict:
 
 def test_report_checks_the_targets_and_names_the_worst_stage() -> None:
     report = {
-        "machine": {
-            "measured_at": "now",
-            "cpu": "cpu",
-            "usable_cores": 2,
-            "ram_gb": 8,
-            "platform": "linux",
-            "python": "3.11",
-            "packages": {},
-        },
+        "machine": MACHINE,
         "sizes": {
             "1000": _size(1.2, 900, {"docs": 10.0, "stories": 1.0}),
             "10000": _size(2.0, 5000, {"docs": 100.0, "stories": 30.0}),
@@ -111,3 +114,16 @@ def test_report_checks_the_targets_and_names_the_worst_stage() -> None:
     assert "1.20× wall, 1.00× CPU (target ≤ 1.3× wall: met)" in summary
     assert "`stories` 30.0× (target ≤ 12×: not met)" in summary
     assert "5,000 MB (target < 4,096 MB: not met)" in summary
+
+
+def test_report_compares_the_run_with_spacy_given_the_same_processes() -> None:
+    figures = _size(1.2, 900, {"docs": 10.0})
+    figures["spacy_same_processes"] = {"processes": 2, "wall_seconds": 0.6}
+    figures["ratio_to_spacy_same_processes"] = 2.0
+    report = {
+        "machine": MACHINE,
+        "sizes": {"1000": figures},
+    }
+    summary = markdown(report)
+    assert "Ratio to spaCy with the run's 2 processes at 1,000 articles: 2.00× wall (above 1.3×)" in summary
+    assert "| 0.60 (2) | 2.00× |" in summary

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 import pandas as pd
 
-from pipeline.nlp import cached_pipeline, iter_docs, paragraph_starts, parse_articles, parse_view
+from pipeline.nlp import (
+    cached_pipeline,
+    iter_docs,
+    paragraph_starts,
+    parse_articles,
+    parse_view,
+    usable_cores,
+    worker_processes,
+)
+
+PARSE_ATTRIBUTES = ["ORTH", "TAG", "POS", "DEP", "HEAD", "LEMMA", "ENT_IOB", "ENT_TYPE", "SENT_START"]
 
 
 def articles(*rows: tuple) -> pd.DataFrame:
@@ -56,3 +68,45 @@ def test_docs_come_back_with_their_article_ids_and_entities() -> None:
     docs = dict(iter_docs(doc_bin))
     assert set(docs) == {"x", "y"}
     assert "Angela Merkel" in {ent.text for ent in docs["x"].ents}
+
+
+def test_two_processes_parse_exactly_as_one() -> None:
+    texts = [
+        (
+            f"a{i}",
+            f"Police in Lyon said on Tuesday that {i + 2} people were hurt.\n\nMayor Grégory Doucet spoke.",
+        )
+        for i in range(6)
+    ]
+    frame = articles(*[(i, t, [], []) for i, t in texts])
+    one = dict(iter_docs(parse_articles(cached_pipeline(), frame, n_process=1)))
+    two = dict(iter_docs(parse_articles(cached_pipeline(), frame, n_process=2)))
+    assert list(one) == list(two)
+    for article_id, doc in one.items():
+        assert (doc.to_array(PARSE_ATTRIBUTES) == two[article_id].to_array(PARSE_ATTRIBUTES)).all()
+
+
+def test_a_configured_process_count_wins() -> None:
+    assert worker_processes(5, requested=3, min_documents_per_process=100) == 3
+
+
+def test_small_batches_parse_in_one_process() -> None:
+    assert worker_processes(150, requested=None, min_documents_per_process=100) == 1
+
+
+def test_large_batches_use_every_usable_core() -> None:
+    assert worker_processes(100_000, requested=None, min_documents_per_process=100) == usable_cores()
+
+
+def _report_processes(results: multiprocessing.Queue) -> None:
+    results.put(worker_processes(100_000, requested=None, min_documents_per_process=100))
+
+
+def test_a_daemonic_worker_parses_in_its_own_process() -> None:
+    """Dask and Celery run tasks in daemonic processes, which may not start children."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    worker = context.Process(target=_report_processes, args=(results,), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert results.get(timeout=5) == 1
