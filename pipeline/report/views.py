@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 from anyascii import anyascii
 
@@ -178,11 +179,23 @@ class Warehouse:
     def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
         self._tables = tables
         self._cache: dict[str, pd.DataFrame] = {}
+        self._positions: dict[tuple[str, str], dict[object, list[int]]] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._cache:
             self._cache[name] = _with_schema(name, self._tables.get(name))
         return self._cache[name]
+
+    def rows(self, name: str, column: str, keys: Iterable[object]) -> pd.DataFrame:
+        """Rows of table `name` whose `column` is one of `keys` (a list column: holds one), in table order.
+
+        Each story reads only its own rows: the table is indexed by `column` once,
+        so a report costs one pass over each table, not one per story.
+        """
+        if (name, column) not in self._positions:
+            self._positions[(name, column)] = _positions(self[name][column])
+        index = self._positions[(name, column)]
+        return self[name].iloc[sorted({position for key in keys for position in index.get(key, ())})]
 
     def story_ids(self) -> list[str]:
         """Stories in page order: earliest first, undated last."""
@@ -196,17 +209,17 @@ class Warehouse:
 
 def story_view(warehouse: Warehouse, story_id: str) -> StoryView:
     """The records of one story's page."""
-    stories = warehouse["stories"]
-    story = stories[stories["story_id"] == story_id]
+    story = warehouse.rows("stories", "story_id", [story_id])
     if story.empty:
         raise KeyError(f"no story {story_id!r}")
     row = story.iloc[0]
     article_ids = [str(article_id) for article_id in row["article_ids"]]
-    articles = warehouse["articles"]
-    articles = articles[articles["article_id"].isin(article_ids)].sort_values(["source_path", "article_id"])
+    articles = warehouse.rows("articles", "article_id", article_ids).sort_values(
+        ["source_path", "article_id"]
+    )
     labels = article_labels(articles)
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
-    sentences = _SentenceSpans(warehouse["sentences"], texts)
+    sentences = _SentenceSpans(warehouse.rows("sentences", "article_id", texts), texts)
     claims = _claims(warehouse, story_id, labels, sentences)
     return StoryView(
         story_id=story_id,
@@ -256,15 +269,15 @@ class _SentenceSpans:
     """The sentence around a span of an article, from the sentences table's offsets."""
 
     def __init__(self, sentences: pd.DataFrame, texts: Mapping[str, str]) -> None:
+        """`sentences`: the rows of the articles in `texts`."""
         self._texts = texts
-        within = sentences[sentences["article_id"].isin(list(texts))]
         self._spans = {
             (article_id, int(sentence_id)): (int(start), int(end))
             for article_id, sentence_id, start, end in zip(
-                within["article_id"],
-                within["sentence_id"],
-                within["start_char"],
-                within["end_char"],
+                sentences["article_id"],
+                sentences["sentence_id"],
+                sentences["start_char"],
+                sentences["end_char"],
                 strict=True,
             )
         }
@@ -277,6 +290,15 @@ class _SentenceSpans:
         sentence_start, sentence_end = self._spans.get((article_id, sentence_id), (start, end))
         low, high = min(start, sentence_start), max(end, sentence_end)
         return marked(text[low:high], mark[0] - low, mark[1] - low)
+
+
+def _positions(values: pd.Series) -> dict[object, list[int]]:
+    """Row positions by value; a row whose value is a list is filed under each of its items."""
+    index: dict[object, list[int]] = defaultdict(list)
+    for position, value in enumerate(values):
+        for item in value if isinstance(value, list | np.ndarray) else (value,):
+            index[item].append(position)
+    return index
 
 
 def _with_schema(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -319,8 +341,7 @@ def _timeline(
             dated[(published, "day")].append(
                 TimelineEntry(labels[row["article_id"]], published, [Segment(title)] if title else [], True)
             )
-    times = warehouse["time_expressions"]
-    times = times[times["article_id"].isin(list(labels))]
+    times = warehouse.rows("time_expressions", "article_id", labels)
     order = {article_id: position for position, article_id in enumerate(labels)}
     rows = sorted(times.to_dict("records"), key=lambda row: (order[row["article_id"]], row["start_char"]))
     for row in rows:
@@ -338,9 +359,8 @@ def _timeline(
 
 def _clusters(warehouse: Warehouse, labels: Mapping[str, str], texts: Mapping[str, str]) -> list[ClusterView]:
     """Quote clusters the story's articles carry, most widely carried first."""
-    clusters = warehouse["quote_clusters"]
-    quotes = warehouse["quotes"]
-    quotes = quotes[quotes["article_id"].isin(list(labels))]
+    quotes = warehouse.rows("quotes", "article_id", labels)
+    clusters = warehouse.rows("quote_clusters", "article_ids", labels)
     quote_rows = {row["quote_id"]: row for row in quotes.to_dict("records")}
     views = []
     for row in clusters.to_dict("records"):
@@ -397,10 +417,9 @@ def _claims(
     warehouse: Warehouse, story_id: str, labels: Mapping[str, str], sentences: _SentenceSpans
 ) -> list[ClaimView]:
     """The story's numeric claims, each with its agreeing group's number within its measure."""
-    claims = warehouse["claims"]
-    claims = claims[claims["article_id"].isin(list(labels))]
-    groups = warehouse["claim_groups"]
-    groups = groups[groups["story_id"] == story_id].sort_values(["measure", "value_low", "group_id"])
+    claims = warehouse.rows("claims", "article_id", labels)
+    groups = warehouse.rows("claim_groups", "story_id", [story_id])
+    groups = groups.sort_values(["measure", "value_low", "group_id"])
     group_of: dict[str, int] = {}
     for _, measure_groups in groups.groupby("measure", sort=True):
         for number, claim_ids in enumerate(measure_groups["claim_ids"]):
@@ -441,10 +460,8 @@ def _claims(
 
 def _conflicts(warehouse: Warehouse, story_id: str, claims: list[ClaimView]) -> list[ConflictView]:
     """The story's conflicts, each split into sides by the claim groups that disagree."""
-    conflicts = warehouse["conflicts"]
-    conflicts = conflicts[conflicts["story_id"] == story_id]
-    groups = warehouse["claim_groups"]
-    groups = groups[groups["story_id"] == story_id].sort_values(["value_low", "group_id"])
+    conflicts = warehouse.rows("conflicts", "story_id", [story_id])
+    groups = warehouse.rows("claim_groups", "story_id", [story_id]).sort_values(["value_low", "group_id"])
     by_id = {claim.claim_id: claim for claim in claims}
     views = []
     for row in conflicts.sort_values(["measure", "conflict_id"]).to_dict("records"):
@@ -475,14 +492,13 @@ def _conflicts(warehouse: Warehouse, story_id: str, claims: list[ClaimView]) -> 
 
 def _entities(warehouse: Warehouse, labels: Mapping[str, str]) -> list[EntityView]:
     """Entities the story's articles mention, most mentioned first."""
-    mentions = warehouse["mentions"]
-    mentions = mentions[mentions["article_id"].isin(list(labels))]
+    mentions = warehouse.rows("mentions", "article_id", labels)
     if mentions.empty:
         return []
     counts = mentions.groupby("entity_id").agg(
         mentions=("mention_id", "size"), articles=("article_id", "nunique")
     )
-    entities = warehouse["entities"].set_index("entity_id")
+    entities = warehouse.rows("entities", "entity_id", counts.index).set_index("entity_id")
     views = []
     for entity_id, count in counts.iterrows():
         if entity_id not in entities.index:
@@ -502,10 +518,8 @@ def _entities(warehouse: Warehouse, labels: Mapping[str, str]) -> list[EntityVie
 
 
 def _overlap(warehouse: Warehouse, labels: Mapping[str, str]) -> list[OverlapView]:
-    overlap = warehouse["source_overlap"]
-    within = overlap[
-        overlap["article_id"].isin(list(labels)) & overlap["other_article_id"].isin(list(labels))
-    ]
+    overlap = warehouse.rows("source_overlap", "article_id", labels)
+    within = overlap[overlap["other_article_id"].isin(list(labels))]
     return [
         OverlapView(
             first=labels[row["article_id"]],
