@@ -14,6 +14,9 @@ later batch; nothing is lost, they are only not yet taken.
 After ingestion, a batch also records the articles it kept
 (`<key>.kept.json`), so later batches recognise the same bytes or the same
 text as duplicates of an article already in the warehouse.
+
+The ledger lives with the warehouse (a folder or object storage, see
+`pipeline.storage`); the input folder is always local.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.ingest import KeptArticle, discover_inputs, relative_source
-from pipeline.storage import atomic_write
+from pipeline.storage import WarehousePath, warehouse_path, write_file
 
 LEDGER_FOLDER = "_batches"
 _KEY = re.compile(r"^\d{8}T\d{6}\d{6}Z$")
@@ -68,13 +71,11 @@ class Pending:
 class BatchLedger:
     """The manifests of every batch of one warehouse, under `<warehouse>/_batches/`."""
 
-    def __init__(self, warehouse: Path) -> None:
-        self.folder = Path(warehouse) / LEDGER_FOLDER
+    def __init__(self, warehouse: str | WarehousePath) -> None:
+        self.folder = warehouse_path(warehouse) / LEDGER_FOLDER
 
     def keys(self) -> list[str]:
         """Every batch key, oldest first (keys sort by creation time)."""
-        if not self.folder.is_dir():
-            return []
         return sorted(path.stem for path in self.folder.glob("*.json") if _KEY.match(path.stem))
 
     def batch(self, key: str) -> Batch:
@@ -139,6 +140,5 @@ class BatchLedger:
         return kept
 
 
-def _write_json(target: Path, data: object) -> None:
-    payload = json.dumps(data, indent=1, ensure_ascii=False)
-    atomic_write(target, lambda path: path.write_text(payload, encoding="utf-8"))
+def _write_json(target: WarehousePath, data: object) -> None:
+    write_file(target, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))

@@ -19,6 +19,7 @@ from pipeline.executors import EXECUTOR_ENV, EXECUTORS
 from pipeline.ingest import InputFolderError, discover_inputs
 from pipeline.nlp import DEFAULT_MODEL, ModelNotAvailable, cached_pipeline
 from pipeline.resources import DEFAULT_INPUT, DEFAULT_WAREHOUSE, INPUT_ENV, MODEL_ENV, WAREHOUSE_ENV
+from pipeline.storage import WarehousePath, warehouse_path, write_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXIT_OK = 0
@@ -30,16 +31,19 @@ class CannotStart(RuntimeError):
     """A problem found before any table is touched: the run does not begin."""
 
 
-def preflight(input_dir: Path, warehouse_dir: Path, model: str) -> None:
-    """Stop with one clear message if the input, the warehouse or the model is unusable."""
+def preflight(input_dir: Path, warehouse_dir: WarehousePath, model: str) -> None:
+    """Stop with one clear message if the input, the warehouse or the model is unusable.
+
+    The warehouse probe is written the way tables are, so it makes a missing
+    local folder, and fails on a bucket that does not exist or cannot be written.
+    """
     try:
         discover_inputs(input_dir)
     except InputFolderError as error:
         raise CannotStart(str(error)) from error
     try:
-        warehouse_dir.mkdir(parents=True, exist_ok=True)
         probe = warehouse_dir / f".write-probe-{uuid.uuid4().hex}"
-        probe.write_bytes(b"")
+        write_file(probe, b"")
         probe.unlink()
     except OSError as error:
         raise CannotStart(
@@ -99,10 +103,10 @@ def _backfill_command(args: argparse.Namespace) -> int:
     )
 
 
-def _materialize(args: argparse.Namespace, execute: Callable[[Path, Path, bool], RunSummary]) -> int:
+def _materialize(args: argparse.Namespace, execute: Callable[[Path, WarehousePath, bool], RunSummary]) -> int:
     """Check the folders and the model, execute, print the summary; the exit status says how it went."""
     input_dir = Path(args.input).expanduser().resolve()
-    warehouse_dir = Path(args.warehouse).expanduser().resolve()
+    warehouse_dir = warehouse_path(args.warehouse)
     try:
         preflight(input_dir, warehouse_dir, args.model)
     except CannotStart as error:
@@ -121,7 +125,7 @@ def _ui_command(args: argparse.Namespace) -> int:
     env = {
         **os.environ,
         INPUT_ENV: str(Path(args.input).resolve()),
-        WAREHOUSE_ENV: str(Path(args.warehouse).resolve()),
+        WAREHOUSE_ENV: str(warehouse_path(args.warehouse)),
         MODEL_ENV: args.model,
     }
     workspace = PROJECT / "workspace.yaml"
@@ -169,7 +173,7 @@ def _dictionary_command(args: argparse.Namespace) -> int:
 def _sql_command(args: argparse.Namespace) -> int:
     from pipeline.sql import QueryError, open_warehouse, run_shell, run_statement
 
-    warehouse_dir = Path(args.warehouse).expanduser().resolve()
+    warehouse_dir = warehouse_path(args.warehouse)
     if not warehouse_dir.is_dir():
         message = f"newsrecon: warehouse {warehouse_dir} does not exist; run `newsrecon run` first"
         print(message, file=sys.stderr)
@@ -191,11 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsrecon", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
+    def warehouse_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--warehouse",
+            default=os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE),
+            help="warehouse folder, or an fsspec URL such as s3://bucket/prefix (docs/deploy.md)",
+        )
+
     def folders(command: argparse.ArgumentParser) -> None:
         command.add_argument("--input", default=os.environ.get(INPUT_ENV, DEFAULT_INPUT), help="input folder")
-        command.add_argument(
-            "--warehouse", default=os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE), help="warehouse folder"
-        )
+        warehouse_option(command)
         command.add_argument("--model", default=os.environ.get(MODEL_ENV, DEFAULT_MODEL), help="spaCy model")
 
     def executor_option(command: argparse.ArgumentParser) -> None:
@@ -267,9 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     sql_parser = commands.add_parser(
         "sql", help="query the warehouse with DuckDB: run STATEMENT, or open a shell without one"
     )
-    sql_parser.add_argument(
-        "--warehouse", default=os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE), help="warehouse folder"
-    )
+    warehouse_option(sql_parser)
     sql_parser.add_argument("statement", nargs="?", help="SQL to run; each table is a view of its name")
     sql_parser.set_defaults(handler=_sql_command)
     return parser

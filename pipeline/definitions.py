@@ -54,7 +54,7 @@ from pipeline.resources import (
     settings_from_env,
     settle_seconds_from_env,
 )
-from pipeline.storage import partition_keys
+from pipeline.storage import WarehousePath, partition_keys
 
 VALIDATE_JOB = "validate_warehouse"
 # Executes a selection of assets (all when None) for one batch (or none), with their checks.
@@ -156,7 +156,7 @@ class RunSummary:
 
 def run(
     input_dir: Path,
-    warehouse_dir: Path,
+    warehouse_dir: WarehousePath,
     model: str,
     show_progress: bool,
     settle_seconds: float | None = None,
@@ -183,7 +183,7 @@ def run(
 
 def backfill(
     input_dir: Path,
-    warehouse_dir: Path,
+    warehouse_dir: WarehousePath,
     model: str,
     show_progress: bool,
     keys: Sequence[str] | None = None,
@@ -219,7 +219,7 @@ def _process_batches(
             summary.add(execute(instance, None, list(CROSS_BATCH_ASSETS)))
 
 
-def validate(input_dir: Path, warehouse_dir: Path) -> RunSummary:
+def validate(input_dir: Path, warehouse_dir: WarehousePath) -> RunSummary:
     """Run every check on the tables as they stand, recomputing nothing, once per batch.
 
     The per-batch checks read the batch named by the run's partition tag; the
@@ -238,7 +238,7 @@ def validate(input_dir: Path, warehouse_dir: Path) -> RunSummary:
     return summary
 
 
-def unfinished_batches(warehouse_dir: Path, keys: Sequence[str]) -> list[str]:
+def unfinished_batches(warehouse_dir: WarehousePath, keys: Sequence[str]) -> list[str]:
     """Batches that some per-batch table has not been written for yet, oldest first."""
     written = [set(partition_keys(warehouse_dir, asset)) for asset in PER_BATCH_ASSETS]
     return [key for key in keys if not all(key in tables for tables in written)]
@@ -246,7 +246,7 @@ def unfinished_batches(warehouse_dir: Path, keys: Sequence[str]) -> list[str]:
 
 def _executor(
     input_dir: Path,
-    warehouse_dir: Path,
+    warehouse_dir: WarehousePath,
     model: str,
     settle_seconds: float | None,
     executor: str | None,

@@ -17,6 +17,8 @@ from typing import Any
 
 import dagster as dg
 
+from pipeline.storage import WarehousePath
+
 EXECUTOR_ENV = "NEWSRECON_EXECUTOR"
 MAX_CONCURRENT_ENV = "NEWSRECON_MAX_CONCURRENT"
 DASK_ADDRESS_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -128,7 +130,7 @@ def job_for(
 
 def reconstructable_job(
     input_dir: Path,
-    warehouse_dir: Path,
+    warehouse_dir: WarehousePath,
     model: str,
     settle_seconds: float | None,
     executor: str,

@@ -1,8 +1,6 @@
-"""Dagster IO managers: Parquet tables and spaCy DocBins in the warehouse folder."""
+"""Dagster IO managers: Parquet tables and spaCy DocBins in the warehouse (a folder or object storage)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -11,7 +9,7 @@ from tabulate import tabulate
 
 from pipeline.nlp import describe_docs
 from pipeline.schema import PER_BATCH_TABLES, describe, schema_for
-from pipeline.storage import atomic_write, read_table, table_dir, write_table
+from pipeline.storage import WarehousePath, read_table, table_dir, warehouse_path, write_file, write_table
 
 # Input batches: each per-batch table has one partition per batch (see `pipeline/batches.py`).
 BATCHES = dg.DynamicPartitionsDefinition(name="batches")
@@ -56,13 +54,9 @@ class ParquetIOManager(dg.ConfigurableIOManager):
 
     warehouse_dir: str
 
-    @property
-    def warehouse(self) -> Path:
-        return Path(self.warehouse_dir).expanduser().resolve()
-
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
         table = context.asset_key.path[-1]
-        path = write_table(self.warehouse, table, obj, _partition(context))
+        path = write_table(warehouse_path(self.warehouse_dir), table, obj, _partition(context))
         context.add_output_metadata(
             {
                 "dagster/row_count": len(obj),
@@ -75,7 +69,7 @@ class ParquetIOManager(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         """The table; of a per-batch table, the batches the consumer reads (all, for a cross-batch one)."""
         partitions = context.asset_partition_keys if context.has_asset_partitions else None
-        return read_table(self.warehouse, context.asset_key.path[-1], partitions)
+        return read_table(warehouse_path(self.warehouse_dir), context.asset_key.path[-1], partitions)
 
 
 class DocBinIOManager(dg.ConfigurableIOManager):
@@ -83,14 +77,16 @@ class DocBinIOManager(dg.ConfigurableIOManager):
 
     warehouse_dir: str
 
-    def _path(self, context: dg.OutputContext | dg.InputContext) -> Path:
-        warehouse = Path(self.warehouse_dir).expanduser().resolve()
-        return table_dir(warehouse, context.asset_key.path[-1], _partition(context)) / "part-0.spacy"
+    def _path(self, context: dg.OutputContext | dg.InputContext, partition: str | None) -> WarehousePath:
+        return (
+            table_dir(warehouse_path(self.warehouse_dir), context.asset_key.path[-1], partition)
+            / "part-0.spacy"
+        )
 
     def handle_output(self, context: dg.OutputContext, obj: DocBin) -> None:
-        path = self._path(context)
+        path = self._path(context, _partition(context))
         payload = obj.to_bytes()
-        atomic_write(path, lambda temporary: temporary.write_bytes(payload))
+        write_file(path, payload)
         context.add_output_metadata(
             {
                 "dagster/row_count": len(obj),
@@ -103,14 +99,13 @@ class DocBinIOManager(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> DocBin:
         """The parse of one batch, or of every batch for a cross-batch consumer."""
         if not context.has_asset_partitions or len(context.asset_partition_keys) == 1:
-            path = self._path(context)
+            path = self._path(context, _partition(context))
             if not path.is_file():
                 raise FileNotFoundError(f"{path} has not been written yet: materialize `docs` first")
             return DocBin().from_bytes(path.read_bytes())
-        warehouse = Path(self.warehouse_dir).expanduser().resolve()
         merged = DocBin(store_user_data=True)
         for key in context.asset_partition_keys:
-            path = table_dir(warehouse, context.asset_key.path[-1], key) / "part-0.spacy"
+            path = self._path(context, key)
             if path.is_file():
                 merged.merge(DocBin(store_user_data=True).from_bytes(path.read_bytes()))
         return merged

@@ -12,6 +12,7 @@ from spacy.language import Language
 from pipeline.batches import BatchLedger
 from pipeline.ingest import DEFAULT_LANGUAGES, DEFAULT_MAX_BYTES, DEFAULT_MIN_CHARS, IngestSettings
 from pipeline.nlp import DEFAULT_MODEL, cached_pipeline, worker_processes
+from pipeline.storage import WarehousePath, warehouse_path
 
 INPUT_ENV = "NEWSRECON_INPUT_DIR"
 WAREHOUSE_ENV = "NEWSRECON_WAREHOUSE_DIR"
@@ -62,13 +63,17 @@ class NewsreconSettings(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse folder, for what lives there beside the tables: the batch ledger, the report."""
+    """The warehouse, for what lives there beside the tables: the batch ledger, the report.
+
+    `warehouse_dir` is a folder or an fsspec URL (`s3://bucket/prefix`); see `pipeline.storage`.
+    """
 
     warehouse_dir: str
 
     @property
-    def path(self) -> Path:
-        return Path(self.warehouse_dir).expanduser().resolve()
+    def path(self) -> WarehousePath:
+        """An absolute local Path for a folder, a UPath for a URL."""
+        return warehouse_path(self.warehouse_dir)
 
     def ledger(self) -> BatchLedger:
         """The record of input batches: which files each partition reads."""

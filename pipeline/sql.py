@@ -5,11 +5,16 @@ tables as the last run left them and nothing is copied. A table is either one
 `part-0.parquet` or hive partitions (`batch=<key>/part-0.parquet`); hidden
 files and folders (writers' temporaries) are never read, and a table with no
 file yet is an empty view with its schema's columns and types.
+
+A warehouse on object storage is read through its fsspec filesystem,
+registered with each connection (`register_filesystem`): DuckDB's own httpfs
+extension, which it would download, is not needed.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +24,7 @@ import duckdb
 from tabulate import tabulate
 
 from pipeline.schema import SCHEMAS, TABLES, describe
-from pipeline.storage import atomic_write, table_dir
+from pipeline.storage import WarehousePath, is_local, table_dir, warehouse_path, write_file
 
 DATABASE_NAME = "warehouse.duckdb"
 # Results longer than this are cut in the rendered table; `COPY (...) TO` exports them whole.
@@ -142,7 +147,7 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _visible_parquet_files(directory: Path) -> list[Path]:
+def _visible_parquet_files(directory: WarehousePath) -> list[WarehousePath]:
     """The table's Parquet files, leaving out hidden files and folders (writes in progress)."""
     if not directory.is_dir():
         return []
@@ -163,7 +168,7 @@ def _empty_relation_sql(connection: duckdb.DuckDBPyConnection, table: str) -> st
     return f"SELECT {columns} WHERE false"
 
 
-def _table_sql(connection: duckdb.DuckDBPyConnection, directory: Path, table: str) -> str:
+def _table_sql(connection: duckdb.DuckDBPyConnection, directory: WarehousePath, table: str) -> str:
     """The query a table's view runs: its visible files by glob, or an empty typed relation."""
     files = _visible_parquet_files(directory)
     if not files:
@@ -179,41 +184,52 @@ def _table_sql(connection: duckdb.DuckDBPyConnection, directory: Path, table: st
     )
 
 
-def create_views(connection: duckdb.DuckDBPyConnection, warehouse: Path) -> tuple[str, ...]:
+def connect(warehouse: WarehousePath, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that can read the warehouse: a remote one's fsspec filesystem is registered."""
+    connection = duckdb.connect(database)
+    if not is_local(warehouse):
+        connection.register_filesystem(warehouse.fs)
+    return connection
+
+
+def create_views(connection: duckdb.DuckDBPyConnection, warehouse: WarehousePath) -> tuple[str, ...]:
     """Create (or replace) one view per table over the warehouse's files; returns the view names.
 
-    Paths are absolute: DuckDB resolves relative paths in a view against the
-    reader's working directory, not against the database file.
+    Paths are absolute (or URLs): DuckDB resolves relative paths in a view
+    against the reader's working directory, not against the database file.
     """
-    warehouse = warehouse.expanduser().resolve()
+    warehouse = warehouse_path(warehouse)
     for table in TABLES:
         query = _table_sql(connection, table_dir(warehouse, table), table)
         connection.execute(f'CREATE OR REPLACE VIEW "{table}" AS {query}')
     return TABLES
 
 
-def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
+def open_warehouse(warehouse: WarehousePath) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a view per table; nothing is locked or copied."""
-    connection = duckdb.connect()
+    connection = connect(warehouse)
     create_views(connection, warehouse)
     return connection
 
 
-def write_database(warehouse: Path) -> Path:
+def write_database(warehouse: WarehousePath) -> WarehousePath:
     """Write `<warehouse>/warehouse.duckdb` holding the views, atomically; returns its path.
 
     For tools that open a database file. A reader sees the previous file or the
     new one, never half of one. The views name the warehouse by its absolute
-    path: after moving the warehouse, run this again (or `newsrecon sql`, which needs no file).
+    path or URL: after moving the warehouse, run this again (or `newsrecon sql`,
+    which needs no file). DuckDB writes only local files, so the database is
+    built in a temporary folder and copied into place; the views of a remote
+    warehouse read through whatever serves its URLs to the reader (its fsspec
+    filesystem registered, or DuckDB's httpfs).
     """
-    warehouse = warehouse.expanduser().resolve()
+    warehouse = warehouse_path(warehouse)
     target = warehouse / DATABASE_NAME
-
-    def write(path: Path) -> None:
-        with duckdb.connect(str(path)) as connection:
+    with tempfile.TemporaryDirectory(prefix="newsrecon-duckdb-") as folder:
+        built = Path(folder) / DATABASE_NAME
+        with connect(warehouse, str(built)) as connection:
             create_views(connection, warehouse)
-
-    atomic_write(target, write)
+        write_file(target, built.read_bytes())
     return target
 
 

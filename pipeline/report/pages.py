@@ -5,6 +5,7 @@ remote resource, so a page reads the same offline, attached to a mail or
 archived. Texts come from the wild, so the templates autoescape everything.
 Each page is written under a hidden name and renamed into place, so a reader
 never opens half a page, and pages of stories that no longer exist are removed.
+The folder may be on object storage (a UPath, see `pipeline.storage`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from pipeline.report.charts import measure_chart
 from pipeline.report.views import ClaimView, StoryView, Warehouse, measure_title, story_view
-from pipeline.storage import atomic_write
+from pipeline.storage import WarehousePath, write_file
 
 INDEX_NAME = "index.html"
 _PAGE_PREFIX = "story-"
@@ -63,20 +63,19 @@ def story_page_name(story_id: str) -> str:
     return f"{_PAGE_PREFIX}{_UNSAFE_IN_NAME.sub('_', story_id)}.html"
 
 
-def write_report(tables: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]:
+def write_report(tables: Mapping[str, pd.DataFrame], folder: WarehousePath) -> list[WarehousePath]:
     """Write `index.html` and one page per story into `folder`; return the pages written, index first.
 
     `tables` maps table names (`REPORT_TABLES`) to frames; missing ones read as empty.
     """
     warehouse = Warehouse(tables)
     stories = [story_view(warehouse, story_id) for story_id in warehouse.story_ids()]
-    folder.mkdir(parents=True, exist_ok=True)
     written = [_write(folder / INDEX_NAME, render_index(stories))]
     for story in stories:
         written.append(_write(folder / story_page_name(story.story_id), render_story(story)))
-    current = set(written)
+    current = {page.name for page in written}
     for stale in folder.glob(f"{_PAGE_PREFIX}*.html"):
-        if stale not in current:
+        if stale.name not in current:
             stale.unlink(missing_ok=True)
     return written
 
@@ -112,8 +111,8 @@ def _of_measure(story: StoryView, measure: str) -> list[ClaimView]:
     return [claim for claim in story.claims if claim.measure == measure]
 
 
-def _write(target: Path, html: str) -> Path:
-    atomic_write(target, lambda temporary: temporary.write_text(html, encoding="utf-8"))
+def _write(target: WarehousePath, html: str) -> WarehousePath:
+    write_file(target, html.encode("utf-8"))
     return target
 
 
