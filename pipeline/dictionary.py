@@ -56,7 +56,8 @@ def data_dictionary() -> str:
         '`.schema TABLE`, `.examples`), and `newsrecon sql "SELECT ..."` runs one statement. Each table',
         "is a view of the same name; tables kept per batch have a `batch` column too. Every run also",
         f"writes `<warehouse>/{DATABASE_NAME}` with the same views for tools that open a database file",
-        "(its views name the warehouse by absolute path). [Worked queries](#worked-queries) are below.",
+        "(its views name the warehouse by absolute path or URL).",
+        "[Worked queries](#worked-queries) are below.",
         "",
     ]
     return "\n".join(lines + _tables_section() + _queries_section())
