@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.report import INDEX_NAME, story_page_name, story_summary_markdown, write_report
+from pipeline.report import INDEX_NAME, pages, story_page_name, story_summary_markdown, write_report
 from pipeline.report.charts import BELOW, FROM, POINT, RANGE, interval
 from pipeline.report.markup import ADDED, REMOVED, word_diff
+from pipeline.report.pages import DIGESTS_NAME
 from pipeline.report.views import ClaimView
 from pipeline.schema import schema_for
 
@@ -387,8 +388,46 @@ def test_rewriting_removes_the_pages_of_stories_that_no_longer_exist_and_leaves_
     written = write_report(
         {"articles": articles, "stories": frame("stories", [story_row("S1", ["a1"])])}, tmp_path
     )
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(path.name for path in written)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [*(p.name for p in written), DIGESTS_NAME]
+    )
     assert not (tmp_path / story_page_name("S2")).exists()
+
+
+def two_stories(second_title: str) -> dict[str, pd.DataFrame]:
+    articles = [
+        article_row("a1", "Rain fell.", title="Rain in Lyon"),
+        article_row("a2", "Snow.", title=second_title),
+    ]
+    return {
+        "articles": frame("articles", articles),
+        "stories": frame("stories", [story_row("S1", ["a1"]), story_row("S2", ["a2"])]),
+    }
+
+
+def test_a_story_page_is_drawn_again_only_when_what_it_shows_changed(tmp_path):
+    write_report(two_stories("Snow in Oslo"), tmp_path)
+    unchanged, changed = tmp_path / story_page_name("S1"), tmp_path / story_page_name("S2")
+    unchanged.write_text("kept as drawn", encoding="utf-8")
+    write_report(two_stories("Hail in Oslo"), tmp_path)
+    assert unchanged.read_text(encoding="utf-8") == "kept as drawn"
+    assert "Hail in Oslo" in changed.read_text(encoding="utf-8")
+
+
+def test_a_deleted_story_page_is_drawn_again(tmp_path):
+    write_report(two_stories("Snow in Oslo"), tmp_path)
+    (tmp_path / story_page_name("S1")).unlink()
+    write_report(two_stories("Snow in Oslo"), tmp_path)
+    assert "Rain in Lyon" in (tmp_path / story_page_name("S1")).read_text(encoding="utf-8")
+
+
+def test_a_new_renderer_draws_every_page_again(tmp_path, monkeypatch):
+    write_report(two_stories("Snow in Oslo"), tmp_path)
+    page = tmp_path / story_page_name("S1")
+    page.write_text("drawn by the old renderer", encoding="utf-8")
+    monkeypatch.setattr(pages, "_renderer", lambda: "another version of the code")
+    write_report(two_stories("Snow in Oslo"), tmp_path)
+    assert "Rain in Lyon" in page.read_text(encoding="utf-8")
 
 
 # --- Pieces: qualifiers as intervals, word differences -----------------------------------------

@@ -5,25 +5,35 @@ remote resource, so a page reads the same offline, attached to a mail or
 archived. Texts come from the wild, so the templates autoescape everything.
 Each page is written under a hidden name and renamed into place, so a reader
 never opens half a page, and pages of stories that no longer exist are removed.
-The folder may be on object storage (a UPath, see `pipeline.storage`).
+A story page is drawn again only when what it shows or the code that draws it
+changed: after a new batch most stories are unchanged, and drawing their charts
+is most of a report's cost. The folder may be on object storage (a UPath, see
+`pipeline.storage`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+import matplotlib
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from pipeline.reconcile.conflicts import default_rules
 from pipeline.report.charts import measure_chart
 from pipeline.report.views import ClaimView, StoryView, Warehouse, measure_title, story_view
 from pipeline.storage import WarehousePath, write_file
 
 INDEX_NAME = "index.html"
+# What each story page was drawn from, by page name: a digest of its view and of the renderer.
+DIGESTS_NAME = ".pages.json"
 _PAGE_PREFIX = "story-"
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -64,20 +74,27 @@ def story_page_name(story_id: str) -> str:
 
 
 def write_report(tables: Mapping[str, pd.DataFrame], folder: WarehousePath) -> list[WarehousePath]:
-    """Write `index.html` and one page per story into `folder`; return the pages written, index first.
+    """Write `index.html` and one page per story into `folder`; return the report's pages, index first.
 
     `tables` maps table names (`REPORT_TABLES`) to frames; missing ones read as empty.
+    A story page already drawn from the same view by the same renderer is kept as it is.
     """
     warehouse = Warehouse(tables)
     stories = [story_view(warehouse, story_id) for story_id in warehouse.story_ids()]
-    written = [_write(folder / INDEX_NAME, render_index(stories))]
+    drawn = _read_digests(folder / DIGESTS_NAME)
+    digests: dict[str, str] = {}
+    pages = [_write(folder / INDEX_NAME, render_index(stories))]
     for story in stories:
-        written.append(_write(folder / story_page_name(story.story_id), render_story(story)))
-    current = {page.name for page in written}
+        page = folder / story_page_name(story.story_id)
+        digests[page.name] = _digest(story)
+        if drawn.get(page.name) != digests[page.name] or not page.is_file():
+            _write(page, render_story(story))
+        pages.append(page)
     for stale in folder.glob(f"{_PAGE_PREFIX}*.html"):
-        if stale.name not in current:
+        if stale.name not in digests:
             stale.unlink(missing_ok=True)
-    return written
+    write_file(folder / DIGESTS_NAME, json.dumps(digests, indent=1, sort_keys=True).encode("utf-8"))
+    return pages
 
 
 def render_story(story: StoryView) -> str:
@@ -109,6 +126,31 @@ def render_index(stories: list[StoryView]) -> str:
 
 def _of_measure(story: StoryView, measure: str) -> list[ClaimView]:
     return [claim for claim in story.claims if claim.measure == measure]
+
+
+def _digest(story: StoryView) -> str:
+    """What a story page is drawn from: its view (frozen dataclasses: `repr` is exact) and the renderer."""
+    return hashlib.sha256(f"{_renderer()}\n{story!r}".encode()).hexdigest()
+
+
+@cache
+def _renderer() -> str:
+    """Everything besides the view that shapes a page: this package's code and templates, the rules
+    that turn qualifiers into intervals, and matplotlib's version; a change to any redraws every page."""
+    package = Path(__file__).parent
+    sources = hashlib.sha256()
+    for path in sorted([*package.glob("*.py"), *package.glob("templates/*.html")]):
+        sources.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{sources.hexdigest()} {default_rules()!r} matplotlib {matplotlib.__version__}"
+
+
+def _read_digests(path: WarehousePath) -> dict[str, str]:
+    """The digests of the last report; none when it is missing or unreadable (then every page is drawn)."""
+    try:
+        digests = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return digests if isinstance(digests, dict) else {}
 
 
 def _write(target: WarehousePath, html: str) -> WarehousePath:
