@@ -146,3 +146,95 @@ def test_every_mention_points_to_an_entity_and_counts_add_up() -> None:
 def test_no_candidates_give_empty_tables() -> None:
     mentions, entities = resolve_entities(candidates())
     assert mentions.empty and entities.empty
+
+
+def test_a_surname_the_model_took_for_a_place_is_the_person_its_article_names() -> None:
+    mentions, _ = resolve_entities(
+        candidates(("a", "Sean Payton", "PERSON"), ("a", "Payton", "GPE"), ("b", "Sean Payton", "PERSON"))
+    )
+    assert entity_ids(mentions, "a", "Payton") == entity_ids(mentions, "b", "Sean Payton")
+
+
+def test_an_untagged_surname_at_a_sentence_start_is_the_person_its_article_names() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Tyler Hansbrough", "PERSON"),
+            ("a", "Gene Hansbrough", "PERSON"),
+            ("a", "Hansbrough", "ORG", None, True),
+        )
+    )
+    assert entity_ids(mentions, "a", "Hansbrough") == entity_ids(mentions, "a", "Tyler Hansbrough")
+
+
+def test_a_known_city_named_like_a_person_in_the_article_stays_a_place() -> None:
+    mentions, _ = resolve_entities(candidates(("a", "Michael Jackson", "PERSON"), ("a", "Jackson", "GPE")))
+    assert entity_ids(mentions, "a", "Jackson") != entity_ids(mentions, "a", "Michael Jackson")
+
+
+def test_a_first_name_alone_is_the_person_its_article_names_in_full() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Kathina Thomas", "PERSON"),
+            ("a", "Thomas", "PERSON"),
+            ("a", "Kathina", "GPE"),
+            ("b", "Kathina Thomas", "PERSON"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Kathina") == entity_ids(mentions, "a", "Kathina Thomas")
+
+
+def test_a_first_name_does_not_make_a_place_part_of_a_name_the_model_took_for_a_person() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Surrey Police", "PERSON"),
+            ("b", "Surrey Police", "ORG"),
+            ("a", "Surrey", "GPE"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Surrey") != entity_ids(mentions, "a", "Surrey Police")
+
+
+def test_an_untagged_run_holding_two_names_keeps_both() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Indianapolis Colts", "ORG"),
+            ("a", "Kansas City Chiefs", "ORG"),
+            ("a", "Andrew Luck", "PERSON"),
+            ("b", "Colts Beat Chiefs", "ORG", None, True),
+            ("b", "Andrew Luck", "PERSON"),
+        )
+    )
+    assert entity_ids(mentions, "b", "Colts") == entity_ids(mentions, "a", "Indianapolis Colts")
+    assert entity_ids(mentions, "b", "Chiefs") == entity_ids(mentions, "a", "Kansas City Chiefs")
+
+
+def test_a_country_in_an_untagged_run_is_kept() -> None:
+    mentions, _ = resolve_entities(
+        candidates(("a", "Turkmenistan", "GPE"), ("b", "Elections In Turkmenistan", "ORG", None, True))
+    )
+    assert entity_ids(mentions, "b", "Turkmenistan") == entity_ids(mentions, "a", "Turkmenistan")
+
+
+def test_an_acronym_is_not_read_as_a_persons_initials() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Andrew Pusar", "PERSON"),
+            ("a", "AP", "ORG", None, True),
+            ("b", "Associated Press", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "a", "AP").isdisjoint(entity_ids(mentions, "a", "Andrew Pusar"))
+
+
+def test_an_outlets_web_address_is_the_outlet() -> None:
+    mentions, _ = resolve_entities(candidates(("a", "People", "ORG"), ("b", "People.com", "ORG")))
+    assert mentions["entity_id"].nunique() == 1
+
+
+def test_initials_written_apart_are_the_abbreviation() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "U.S. Department of Agriculture", "ORG"), ("b", "U . S . Department of Agriculture", "ORG")
+        )
+    )
+    assert mentions["entity_id"].nunique() == 1

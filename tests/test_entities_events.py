@@ -123,3 +123,108 @@ def test_the_seed_dateline_washington_is_not_the_us_government(seed_run: SeedRun
     ]
     assert not in_dateline.empty
     assert set(in_dateline["entity_id"]).isdisjoint(set(us))
+
+
+def test_an_untagged_common_word_does_not_link_two_stories() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Jane Miller", "PERSON"),
+            ("a", "Police", "ORG"),
+            ("b", "Matthew Miller", "PERSON"),
+            ("b", "Police", "ORG", True),
+        )
+    )
+    assert entity_of(mentions, "b", "Police").isdisjoint(entity_of(mentions, "a", "Police"))
+
+
+def test_a_familiar_first_name_is_the_same_person_within_an_event() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Kathryn Jenkin", "PERSON"),
+            ("a", "Millom", "GPE"),
+            ("a", "Newton Street", "FAC"),
+            ("b", "Katie Jenkin", "PERSON"),
+            ("b", "Millom", "GPE"),
+            ("b", "Newton Street", "FAC"),
+        )
+    )
+    assert entity_of(mentions, "b", "Katie Jenkin") == entity_of(mentions, "a", "Kathryn Jenkin")
+
+
+def test_alike_first_names_in_one_article_are_two_people() -> None:
+    mentions, _ = resolve_entities(
+        candidates(("a", "Mark Felt", "PERSON"), ("a", "Mary Felt", "PERSON"), ("b", "Mark Felt", "PERSON"))
+    )
+    assert entity_of(mentions, "a", "Mary Felt") != entity_of(mentions, "a", "Mark Felt")
+
+
+def test_a_team_written_in_the_singular_is_the_team() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            *MATCH,
+            ("c", "Indianapolis Colt", "ORG"),
+            ("c", "Kansas City Chiefs", "ORG"),
+            ("c", "Andrew Luck", "PERSON"),
+        )
+    )
+    assert entity_of(mentions, "c", "Indianapolis Colt") == entity_of(mentions, "a", "Indianapolis Colts")
+
+
+def test_a_nickname_blended_from_a_persons_names_is_that_person() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Lindsay Lohan", "PERSON"), ("a", "LiLo", "PERSON"), ("a", "Betty Ford Center", "ORG")
+        )
+    )
+    assert entity_of(mentions, "a", "LiLo") == entity_of(mentions, "a", "Lindsay Lohan")
+
+
+def test_a_storys_names_group_its_articles_in_a_corpus_of_many_stories() -> None:
+    story = [(f"s{i}", name, label) for i in range(8) for name, label in
+             (("Jane Miller", "PERSON"), ("Springfield Council", "ORG"), ("Oak Street", "FAC"))]  # fmt: skip
+    other = [(f"o{i}", name, "PERSON") for i in range(8) for name in ("Matthew Miller", "Ned Price")]
+    unrelated = [(f"u{i}", f"Town{i} Council", "ORG") for i in range(44)]
+    late = [
+        ("late", "Springfield Council", "ORG"),
+        ("late", "Oak Street", "FAC"),
+        ("late", "Miller", "PERSON"),
+    ]
+    mentions, _ = resolve_entities(candidates(*story, *other, *unrelated, *late))
+    assert entity_of(mentions, "late", "Miller") == entity_of(mentions, "s0", "Jane Miller")
+
+
+def extracted(text: str) -> list[tuple[str, str]]:
+    """`(text, ner_label)` of the mentions found in one article."""
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    return [(m.text, m.ner_label) for m in extract_mentions("a", text, doc, sentences)]
+
+
+def test_a_nickname_between_given_name_and_surname_stays_in_the_name() -> None:
+    found = extracted("Police said Kimani ( Kiki ) Gray , 16 , was shot on Saturday night .\n")
+    assert ("Kimani ( Kiki ) Gray", "PERSON") in found
+
+
+def test_a_middle_initial_written_apart_from_its_period_stays_in_the_name() -> None:
+    found = extracted("The club was bought by John W . Henry in 2002 .\n")
+    assert ("John W . Henry", "PERSON") in found
+
+
+def test_initials_before_a_surname_are_part_of_the_name() -> None:
+    found = extracted("The Yankees signed pitcher A . J . Burnett on Friday .\n")
+    assert ("A . J . Burnett", "PERSON") in found
+
+
+def test_a_letter_tagged_alone_stands_for_its_abbreviation_and_the_name_after_it() -> None:
+    found = extracted("The fugitive was added to the U . S . Marshals list on Monday .\n")
+    assert ("U . S . Marshals", "ORG") in found
+
+
+def test_a_lone_letter_is_no_mention() -> None:
+    found = extracted("The wooden structure at 325 E . Dahlia Ave . was known as the Sports Bar .\n")
+    assert all(sum(char.isalnum() for char in text) >= 2 for text, _ in found)
+
+
+def test_quote_marks_written_as_backticks_are_not_part_of_a_name() -> None:
+    found = extracted("The actress starred in `` Bettie Page Reveals All '' last year .\n")
+    assert [text for text, _ in found if "Bettie" in text] == ["Bettie Page Reveals All"]

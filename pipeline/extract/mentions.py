@@ -36,7 +36,13 @@ _TITLE_SHARE = 0.8
 # A score or range closing a span: `91-73`, `51 - 50`.
 _SCORE = re.compile(r"\s\d+\s?[-–]\s?\d+$")
 _SCORE_PART = re.compile(r"^(\d+|[-–]|\d+[-–]\d+)$")
-_TRAILING = frozenset({"'s", "'", "s'", ".", ",", ";", ":", "-", '"', "(", ")"})
+# Quote marks as tokenised text writes them (`` and ''), which the parser may read as one or two tokens.
+_QUOTES = frozenset({"`", "``", "''"})
+_TRAILING = frozenset({"'s", "'", "s'", ".", ",", ";", ":", "-", '"', "(", ")", *_QUOTES})
+# Marks around a nickname inside a person's name: `Vincent "The Chin" Gigante`, `Kimani ( Kiki ) Gray`.
+_NICKNAME_OPEN = frozenset({"(", '"', "'", "`", "``", "‘", "“"})
+_NICKNAME_CLOSE = frozenset({")", '"', "'", "''", "’", "”"})
+_NICKNAME_MAX_WORDS = 3
 # Words that introduce an acronym right after the long form it abbreviates.
 _ACRONYM_LEADS = (("(",), (",", "or"), ("or",), (",", "known", "as"), (",", "known", "by", "its", "initials"),
                   ("known", "by", "its", "initials"), ("known", "as"))  # fmt: skip
@@ -66,7 +72,7 @@ def extract_mentions(
     """Mentions of one article; `text` is `articles.text`, `doc` its parse."""
     rules = rules or default_rules()
     spans: dict[tuple[int, int], tuple[str, str | None, bool]] = {}
-    for ent in _join_split_names(doc.ents):
+    for ent in _join_nicknames(_join_initials(_join_split_names(doc.ents))):
         if ent.label_ not in NAMED_LABELS:
             continue
         span = _trim(ent, rules)
@@ -93,7 +99,8 @@ def extract_mentions(
             spans[(token.i, token.i + 1)] = ("ORG", None, True)
             covered.add(token.i)
     for start, end in _capitalised_runs(doc, covered):
-        spans[(start, end)] = ("ORG", None, True)
+        if _has_a_name(doc[start:end].text):
+            spans[(start, end)] = ("ORG", None, True)
 
     mentions = []
     for (start, end), (label, acronym_of, candidate) in sorted(spans.items()):
@@ -130,6 +137,161 @@ def _join_split_names(ents: Sequence[Span]) -> list[Span]:
     return joined
 
 
+def _join_initials(ents: Sequence[Span]) -> list[Span]:
+    """Names with initials whose periods stand apart (`John W . Henry`, `A . J . Burnett`, `U . S . Navy`).
+
+    Text tokenised word by word writes `U.S.` as `U . S .`; the model then
+    cuts a name at a period (`John W` / `Henry`) or tags a letter alone (`U`).
+    """
+    if not ents:
+        return list(ents)
+    doc = ents[0].doc
+    run_at = {i: run for run in _initials_runs(doc) for i in range(*run)}
+    starting = {ent.start: ent for ent in ents}
+    joined: list[Span] = []
+    for ent in ents:
+        if joined and ent.start < joined[-1].end:
+            continue  # taken into the name before it
+        start = _start_with_initials(ent, run_at)
+        while joined and joined[-1].start >= start:
+            joined.pop()  # a letter of the abbreviation tagged on its own
+        if joined and joined[-1].end > start:
+            start = ent.start
+        if ent.label_ == "PERSON":
+            end = _person_end(ent, run_at, starting)
+        else:
+            end = _abbreviation_end(ent, run_at, starting)
+        unchanged = (start, end) == (ent.start, ent.end)
+        joined.append(ent if unchanged else Span(doc, start, end, label=ent.label_))
+    return joined
+
+
+def _start_with_initials(ent: Span, run_at: dict[int, tuple[int, int]]) -> int:
+    """Initials right before a name belong to it, unless they stand before a person's full name.
+
+    `A . J . Burnett`, `U . S . Department of Agriculture`; but in `D . A .
+    Lowell Anger` they are a title.
+    """
+    run = run_at.get(ent.start - 1)
+    if run is None or (ent.label_ == "PERSON" and len(ent) > 1):
+        return ent.start
+    return run[0]
+
+
+def _person_end(ent: Span, run_at: dict[int, tuple[int, int]], starting: dict[int, Span]) -> int:
+    """A person's name runs on through middle initials into the surname: `John W` `.` `Henry`.
+
+    The surname is the word after the initials, whatever the model labelled
+    it, unless it starts a longer name of another kind.
+    """
+    doc = ent.doc
+    run = run_at.get(ent.end - 1) or run_at.get(ent.end)
+    if run is None or run[1] >= len(doc) or not _name_word(doc[run[1]]):
+        return ent.end
+    following = starting.get(run[1])
+    if following is None:
+        return run[1] + 1
+    return following.end if following.label_ == "PERSON" or len(following) == 1 else ent.end
+
+
+def _abbreviation_end(ent: Span, run_at: dict[int, tuple[int, int]], starting: dict[int, Span]) -> int:
+    """A letter tagged alone stands for its whole abbreviation and the name after it (`U . S . Marshals`)."""
+    doc = ent.doc
+    run = run_at.get(ent.end - 1)
+    if run is None or run[0] > ent.start:
+        return ent.end
+    end = run[1]
+    if end in starting:
+        return starting[end].end
+    while end < len(doc) and end not in starting and _name_word(doc[end]):
+        end += 1
+    return end
+
+
+def _initials_runs(doc: Doc) -> list[tuple[int, int]]:
+    """`(start, end)` of each run of initials written apart from their periods: `U . S .`."""
+    runs: list[tuple[int, int]] = []
+    for i in range(len(doc) - 1):
+        if _initial(doc, i):
+            if runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 2)
+            else:
+                runs.append((i, i + 2))
+    return runs
+
+
+def _initial(doc: Doc, i: int) -> bool:
+    """An initial at token `i` written apart from its period: `W` `.`."""
+    return (
+        0 <= i < len(doc) - 1 and len(doc[i].text) == 1 and doc[i].text.isupper() and doc[i + 1].text == "."
+    )
+
+
+def _join_nicknames(ents: Sequence[Span]) -> list[Span]:
+    """One person written with a nickname between given name and surname: `Vincent 'The Chin' Gigante`.
+
+    The model cuts such a name at the quotes and labels the pieces apart (the
+    given name untagged, `Chin" Gigante` as a work of art). The pieces make
+    one person when the model took the given name or the surname for a person
+    and took neither for anything else.
+    """
+    if not ents:
+        return list(ents)
+    doc = ents[0].doc
+    owner = {token: ent for ent in ents for token in range(ent.start, ent.end)}
+    joined: list[Span] = []
+    for start, end in _nickname_names(doc):
+        given, last = owner.get(start), owner.get(end - 1)
+        first = given.start if given is not None and given.end <= end - 1 else start
+        pieces = {ent for ent in (given, last) if ent is not None}
+        inside = {owner[token] for token in range(first, end) if token in owner}
+        if (
+            any(ent.label_ == "PERSON" for ent in pieces)
+            and all(ent.label_ == "PERSON" or ent.start > start for ent in pieces)
+            and all(first <= ent.start for ent in inside)
+        ):
+            joined.append(Span(doc, first, end, label="PERSON"))
+    if not joined:
+        return list(ents)
+    taken = {token for span in joined for token in range(span.start, span.end)}
+    kept = [ent for ent in ents if not taken.intersection(range(ent.start, ent.end))]
+    return sorted([*kept, *joined], key=lambda span: span.start)
+
+
+def _nickname_names(doc: Doc) -> list[tuple[int, int]]:
+    """`(start, end)` of each capitalised word, quoted or bracketed nickname and capitalised word."""
+    found = []
+    for open_at in range(1, len(doc)):
+        if doc[open_at].text not in _NICKNAME_OPEN or doc[open_at - 1].text in _NICKNAME_OPEN:
+            continue
+        first = open_at + 1
+        while first < len(doc) and doc[first].text == "`":  # `` read as two tokens
+            first += 1
+        close_at = next(
+            (i for i in range(first + 1, min(first + 1 + _NICKNAME_MAX_WORDS, len(doc) - 1))
+             if doc[i].text in _NICKNAME_CLOSE),
+            None,
+        )  # fmt: skip
+        if close_at is None:
+            continue
+        nickname = doc[first:close_at]
+        given, last = doc[open_at - 1], doc[close_at + 1]
+        after = doc[close_at + 2] if close_at + 2 < len(doc) else None
+        if (
+            _name_word(given)
+            and _name_word(last)
+            and not (after is not None and after.text[:1].isupper())
+            and nickname[0].text[:1].isupper()
+            and all(word.is_alpha for word in nickname)
+        ):
+            found.append((open_at - 1, close_at + 2))
+    return found
+
+
+def _name_word(token: Token) -> bool:
+    return token.is_alpha and token.text[:1].isupper() and token.lower_ not in STOP_WORDS
+
+
 def _title_case(sentence: Span) -> bool:
     """A headline written in title case, where the model takes any capitalised run for a name.
 
@@ -146,12 +308,17 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
     A line break inside an entity means the model read across a line end
     (a headline into its first sentence): the name ends there. A result
     (`Evansville 91-73`) is not part of the team's name. A span with no
-    capitalised word, or with a slash, was read from a web address, not a name.
+    capitalised word, or with a slash, was read from a web address, not a name;
+    a lone letter is a piece of an abbreviation written with spaces (`U . S .`).
     """
     doc = ent.doc
     start = ent.start
     end = next((token.i for token in ent if token.is_space), ent.end)
-    while start < end and (doc[start].lower_ in rules.determiners or doc[start].is_punct):
+    while (
+        start < end
+        and not _initial(doc, start)
+        and (doc[start].lower_ in rules.determiners or doc[start].is_punct or doc[start].text in _QUOTES)
+    ):
         start += 1
     while end > start and doc[end - 1].lower_ in _TRAILING:
         end -= 1
@@ -160,7 +327,12 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
     span = doc[start:end]
     if not any(token.text[:1].isupper() for token in span) or any(token.text == "/" for token in span):
         return None
-    return span
+    return span if _has_a_name(span.text) else None
+
+
+def _has_a_name(text: str) -> bool:
+    """At least two letters or digits: a lone letter names nothing."""
+    return sum(char.isalnum() for char in text) >= 2
 
 
 def _government(span: Span, label: str, rules: NameRules) -> tuple[Span, str]:

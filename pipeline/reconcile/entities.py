@@ -9,13 +9,18 @@ Mentions are linked by evidence that holds across outlets' styles:
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
 - acronyms defined in an article, or implied by a long form elsewhere
   (`HTS`, `UNSCR 2254`);
+- a lone surname or first name, however the model labelled it, is the person
+  its article names in full (`Sean Payton` ... `Payton`, `Kathina Thomas` ...
+  `Kathina`);
 - short forms inside one *event*, a group of articles that name the same rare
   things: a bare surname or a team's last word (`Lohan`, `Colts`) joins the one
-  longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), and
-  full names that differ only by initials or a shortened first name
-  (`Mark Felt` / `W. Mark Felt`) join. Outside an event, a bare surname joins a
-  full name only when the whole corpus has exactly one, so two people who share
-  a surname stay apart.
+  longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
+  singular its plural (`Colt`), a blended nickname its person (`LiLo`), and
+  full names that differ only by initials, a shortened or familiar first name
+  or a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
+  "The Chin" Gigante`) join. Outside an event, a bare surname joins a full name
+  only when the whole corpus has exactly one, so two people who share a
+  surname stay apart, and an untagged capitalised word links nowhere.
 
 Resolution reads only the candidate table, so candidates can be extracted per
 batch of documents and resolved once over all of them.
@@ -28,6 +33,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from pipeline.gazetteer import capital_country, country_code
+from pipeline.parse.names import known_city
 from pipeline.reconcile.groups import UnionFind
 from pipeline.text import (
     NameRules,
@@ -54,15 +61,27 @@ PERSON = "PERSON"
 _SCOPE = "#"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _WORD = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
+# An outlet's web address names the outlet: `People.com`, `TMZ . com`.
+_DOMAIN = re.compile(r"\s?\.\s?(?:com|net|org)$", re.IGNORECASE)
+# Initials written apart (`u s` in the key of `U . S . Navy`).
+_SPACED_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
+# A nickname blended from the start of a given name and of a surname: `LiLo`, `J-Lo`, `A-Rod`.
+_BLEND = re.compile(r"(?P<given>[A-Z][a-z]{0,3})-?(?P<last>[A-Z][a-z]{1,4})")
 
 
 @dataclass(frozen=True)
 class ResolutionSettings:
-    """How articles are grouped into events before short forms are resolved (chosen on ECB+ train)."""
+    """How articles are grouped into events before short forms are resolved.
 
-    min_event_similarity: float = 0.2
+    Chosen on ECB+ train, whole and in corpora of a third of its topics: a
+    share small enough to drop a story's own names from a corpus of a few
+    hundred articles splits the story into pieces.
+    """
+
+    min_event_similarity: float = 0.35
     # A name found in more than this share of the articles says nothing about which event they report.
-    max_name_share: float = 0.05
+    max_name_share: float = 0.2
     # Corpora smaller than this keep every name as evidence.
     large_corpus: int = 40
 
@@ -91,17 +110,21 @@ def resolve_entities(
     if frame.empty:
         return _empty_mentions(), _empty_entities()
     frame["event"] = _events(frame, settings)
-    frame["node"] = [_node(row, rules) for row in frame.itertuples()]
+    votes = _label_votes(frame)
+    name_words = _name_words_by_article(frame, votes, rules)
+    frame["node"] = [_node(row, rules, name_words.get(row.article_id, set())) for row in frame.itertuples()]
 
     nodes = UnionFind()
     for node in frame["node"]:
         nodes.find(node)
-    context = _Context(frame, nodes, rules)
+    context = _Context(frame, nodes, votes, rules)
     _link_laws(context)
     _link_acronyms(context)
     _link_full_names(context)
     _link_surnames(context)
     _link_heads(context)
+    _link_plurals(context)
+    _link_blended_nicknames(context)
     _link_lone_names_across_events(context)
 
     frame["root"] = [nodes.find(node) for node in frame["node"]]
@@ -112,19 +135,24 @@ def resolve_entities(
 
 def _surface_key(text: str, label: str, rules: NameRules) -> str:
     """What a mention's name folds to: a person's name without titles, a country code, or a law."""
-    key = name_key(text, rules)
+    key = _join_letters(name_key(_DOMAIN.sub("", text), rules))
     if label == PERSON:
         return "name:" + strip_titles(key, rules)
     if label == "ORG" and capital_country(key) is not None:
         # A capital acting as an organisation is its country's government (`Washington urged`).
         return "country:" + capital_country(key)
-    if label in _PLACE_LABELS or looks_like_acronym(text):
+    if label in _PLACE_LABELS or looks_like_acronym(text.replace(" ", "")):
         code = country_code(key)
         if code is not None:
             return "country:" + code
     if label == "LAW":
         return "law:" + key
     return "name:" + strip_legal_form(key, rules)
+
+
+def _join_letters(key: str) -> str:
+    """Initials written apart fold as written together: `u s navy` -> `us navy`, like `U.S. Navy`."""
+    return _SPACED_LETTERS.sub(lambda match: match.group().replace(" ", ""), key)
 
 
 def _bare(key: str) -> str:
@@ -136,42 +164,60 @@ def _is_full_name(key: str, rules: NameRules) -> bool:
 
 
 def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
-    """Narrow each unlabelled proper-noun run to the longest words in it that name something labelled.
+    """Narrow each unlabelled proper-noun run to the words in it that name something labelled.
 
     The model misses names in title-case headlines and at sentence starts
-    (`Lindsay Lohan Checks Into Rehab`); the same name labelled elsewhere, or
-    the last word of a labelled name (`Colts`), says which words of the run
-    are a name. Runs that name nothing known are dropped; bare acronyms are
-    kept for acronym resolution.
+    (`Lindsay Lohan Checks Into Rehab`, `Colts Beat Chiefs`); the same name
+    labelled elsewhere, a country's name, or the last word of a labelled name
+    (`Colts`), says which words of the run are names. Runs that name nothing
+    known are dropped; bare acronyms are kept for acronym resolution.
     """
     labelled = frame[~frame["candidate"]]
-    known = {key for key in labelled["key"] if key.startswith("name:")}
+    known = {key for key in labelled["key"] if key.startswith(("name:", "country:"))}
     for key, label in zip(labelled["key"], labelled["ner_label"], strict=True):
         if key.startswith("name:") and label not in _PLACE_LABELS and _is_full_name(key, rules):
             known.add("name:" + _bare(key).split()[-1])
     rows = []
     for row in frame.to_dict("records"):
-        if row["candidate"] and not looks_like_acronym(row["text"]):
-            narrowed = _longest_known_span(row["text"], known, rules)
-            if narrowed is None:
-                continue
-            offset, row["text"], row["key"] = narrowed
-            row["start_char"] += offset
-            row["end_char"] = row["start_char"] + len(row["text"])
-        rows.append(row)
+        if not row["candidate"] or looks_like_acronym(row["text"]):
+            rows.append(row)
+            continue
+        for offset, text, key in _known_spans(row["text"], known, rules):
+            start = row["start_char"] + offset
+            rows.append({**row, "text": text, "key": key, "start_char": start, "end_char": start + len(text)})
     return pd.DataFrame(rows, columns=frame.columns)
 
 
-def _longest_known_span(text: str, known: set[str], rules: NameRules) -> tuple[int, str, str] | None:
-    """`(offset, text, key)` of the longest run of whole words in `text` whose key is known."""
+def _known_spans(text: str, known: set[str], rules: NameRules) -> list[tuple[int, str, str]]:
+    """`(offset, text, key)` of the runs of whole words in `text` whose key is known, longest first.
+
+    Runs do not overlap, and start and end on a word with a letter or digit.
+    """
     words = list(_WORD.finditer(text))
+    free = [True] * len(words)
+    found = []
     for length in range(len(words), 0, -1):
         for first in range(len(words) - length + 1):
-            start, end = words[first].start(), words[first + length - 1].end()
-            key = "name:" + name_key(text[start:end], rules)
+            last = first + length - 1
+            if not all(free[first : last + 1]) or not (_wordlike(words[first]) and _wordlike(words[last])):
+                continue
+            start, end = words[first].start(), words[last].end()
+            key = _run_key(text[start:end], rules)
             if key in known:
-                return start, text[start:end], key
-    return None
+                found.append((start, text[start:end], key))
+                free[first : last + 1] = [False] * length
+    return sorted(found)
+
+
+def _wordlike(word: re.Match[str]) -> bool:
+    return any(char.isalnum() for char in word.group())
+
+
+def _run_key(text: str, rules: NameRules) -> str:
+    """The key of words in an unlabelled run: a country, else a name."""
+    key = _join_letters(name_key(text, rules))
+    code = country_code(key)
+    return "country:" + code if code is not None else "name:" + key
 
 
 def _events(frame: pd.DataFrame, settings: ResolutionSettings) -> pd.Series:
@@ -203,18 +249,81 @@ def _events(frame: pd.DataFrame, settings: ResolutionSettings) -> pd.Series:
     return frame["article_id"].map(event_of)
 
 
-def _node(row: object, rules: NameRules) -> str:
+def _label_votes(frame: pd.DataFrame) -> dict[str, Counter[str]]:
+    """The labels the model gave each key, in the order it gave them."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, label, candidate in zip(frame["key"], frame["ner_label"], frame["candidate"], strict=True):
+        if not candidate:
+            votes[key][label] += 1
+    return votes
+
+
+def _name_words_by_article(
+    frame: pd.DataFrame, votes: dict[str, Counter[str]], rules: NameRules
+) -> dict[str, set[str]]:
+    """The surnames of the people each article names in full, and the given names of the plainly named.
+
+    A name is a person's by the labels it gets across the corpus, so one
+    mention labelled otherwise does not hide it. A first name alone can only
+    be told from a place or a team (`Surrey` / `Surrey Police` taken for a
+    person) when the full name is a plain given name and surname the model
+    always labels a person, and the surname alone names a person too.
+    """
+    words: dict[str, set[str]] = defaultdict(set)
+    for key, article_id in zip(frame["key"], frame["article_id"], strict=True):
+        labels = votes.get(key)
+        if labels and labels.most_common(1)[0][0] == PERSON and _is_full_name(key, rules):
+            words[article_id].add(surname(_bare(key), rules))
+            if _plain_person(key, votes):
+                words[article_id].add(_given_name(key))
+    return words
+
+
+def _plain_person(key: str, votes: dict[str, Counter[str]]) -> bool:
+    """A given name and a surname, always labelled a person, the surname alone mostly labelled a person."""
+    names = _bare(key).split()
+    last = votes.get("name:" + names[-1])
+    return (
+        len(names) == 2
+        and set(votes.get(key, ())) == {PERSON}
+        and bool(last)
+        and last.most_common(1)[0][0] == PERSON
+    )
+
+
+def _given_name(key: str) -> str:
+    return _bare(key).split()[0]
+
+
+def _names_a_person(row: object, rules: NameRules, name_words: set[str]) -> bool:
+    """Whether a lone word stands for a person: labelled so, or part of the name of someone its article names.
+
+    The model often misses or mislabels a surname or first name standing
+    alone (`Payton` as a place, a sentence-initial `Hansbrough` untagged); after
+    `Sean Payton` in the same article it is him, unless the model took it for
+    a known place (`Jackson`).
+    """
+    if _is_full_name(row.key, rules) or not row.key.startswith("name:"):
+        return False
+    if row.ner_label == PERSON:
+        return True
+    if _bare(row.key) not in name_words:
+        return False
+    return row.ner_label not in _PLACE_LABELS or not known_city(row.text)
+
+
+def _node(row: object, rules: NameRules, name_words: set[str]) -> str:
     """The union-find node a mention starts in: its key, scoped to where its meaning holds.
 
     Countries, laws and names of two words or more mean the same everywhere.
-    A lone surname, or an acronym an article defines, means what it means in
-    that article; any other single word (`Saints`, `Police`) what it means in
-    its event.
+    A lone surname or first name, or an acronym an article defines, means
+    what it means in that article; any other single word (`Saints`, `Police`)
+    what it means in its event.
     """
     key = row.key
     if key.startswith(("country:", "law:")):
         return key
-    if isinstance(row.acronym_of, str) or (row.ner_label == PERSON and not _is_full_name(key, rules)):
+    if isinstance(row.acronym_of, str) or _names_a_person(row, rules, name_words):
         return f"{key}{_SCOPE}{row.article_id}"
     if len(_bare(key).split()) == 1:
         return f"{key}{_SCOPE}{row.event}"
@@ -224,15 +333,16 @@ def _node(row: object, rules: NameRules) -> str:
 class _Context:
     """The frame, the union-find over its nodes, and lookups every linking step shares."""
 
-    def __init__(self, frame: pd.DataFrame, nodes: UnionFind, rules: NameRules) -> None:
+    def __init__(
+        self, frame: pd.DataFrame, nodes: UnionFind, votes: dict[str, Counter[str]], rules: NameRules
+    ) -> None:
         self.frame = frame
         self.nodes = nodes
         self.rules = rules
-        labels: dict[str, Counter[str]] = defaultdict(Counter)
-        for key, label, candidate in zip(frame["key"], frame["ner_label"], frame["candidate"], strict=True):
-            if not candidate:
-                labels[key][label] += 1
-        self.labels = labels
+        self.labels = votes
+        top_label = {key: labels.most_common(1)[0][0] for key, labels in votes.items()}
+        self.person_keys = {key for key, label in top_label.items() if label == PERSON}
+        self.place_keys = {key for key, label in top_label.items() if label in _PLACE_LABELS}
         self.event_of_article = dict(zip(frame["article_id"], frame["event"], strict=False))
         # Full names (global nodes) by event and by article, for short forms to resolve against.
         self.full_names_by_event: dict[str, set[str]] = defaultdict(set)
@@ -241,28 +351,35 @@ class _Context:
         # Single words scoped to an article or an event, by event.
         self.words_by_event: dict[str, set[str]] = defaultdict(set)
         in_order = frame.sort_values(["article_id", "start_char"])
+        listed: set[tuple[str, str]] = set()
         for node, article_id, event in zip(
             in_order["node"], in_order["article_id"], in_order["event"], strict=True
         ):
             if _SCOPE not in node and node.startswith("name:") and len(_bare(node).split()) >= 2:
                 self.full_names_by_event[event].add(node)
-                if node not in self.full_names_by_article[article_id]:
+                if (article_id, node) not in listed:
+                    listed.add((article_id, node))
                     self.full_names_by_article[article_id].append(node)
             elif _SCOPE in node and len(_bare(node).split()) == 1:
                 self.words_by_event[event].add(node)
+        # People named in full, by surname: in each event, and in each article in order of first mention.
+        self.people_by_event: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for event, names in self.full_names_by_event.items():
+            for name in names:
+                if self.is_person(name):
+                    self.people_by_event[event][surname(_bare(name), rules)].add(name)
+        self.people_by_article: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for article_id, names in self.full_names_by_article.items():
+            for name in names:
+                if self.is_person(name):
+                    self.people_by_article[(article_id, surname(_bare(name), rules))].append(name)
         self.acronym_nodes = set(frame.loc[frame["acronym_of"].notna(), "node"])
 
     def is_person(self, key: str) -> bool:
-        votes = self.labels.get(key)
-        return bool(votes) and votes.most_common(1)[0][0] == PERSON
-
-    def is_person_named(self, key: str, last: str) -> bool:
-        """Whether `key` is a person's full name with the surname `last`."""
-        return self.is_person(key) and surname(_bare(key), self.rules) == last
+        return key in self.person_keys
 
     def is_place(self, key: str) -> bool:
-        votes = self.labels.get(key)
-        return bool(votes) and votes.most_common(1)[0][0] in _PLACE_LABELS
+        return key in self.place_keys
 
     def join_if_unique(self, node: str, targets: Iterable[str]) -> bool:
         """Join `node` to `targets` when they are all one entity already; whether it did."""
@@ -307,7 +424,10 @@ def _link_laws(context: _Context) -> None:
 
 
 def _link_acronyms(context: _Context) -> None:
-    """Acronyms to their long forms: defined in the article, else the event, else implied by one long form."""
+    """Acronyms to their long forms: defined in the article, else the event, else implied by one long form.
+
+    People are not known by acronyms: `AP` is not `Andrew Pusar`.
+    """
     frame, rules = context.frame, context.rules
     defined: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in frame[frame["acronym_of"].notna()].itertuples():
@@ -317,7 +437,12 @@ def _link_acronyms(context: _Context) -> None:
 
     long_forms: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for node, key, _, event in context.unique_rows():
-        if key.startswith("name:") and _SCOPE not in node and len(_bare(key).split()) >= 2:
+        if (
+            key.startswith("name:")
+            and _SCOPE not in node
+            and len(_bare(key).split()) >= 2
+            and not context.is_person(key)
+        ):
             long_forms[initials(_bare(key), rules)].add((event, node))
     for row in frame[frame["acronym_of"].isna()].itertuples():
         if not looks_like_acronym(row.text) or not row.key.startswith("name:"):
@@ -338,6 +463,10 @@ def _link_full_names(context: _Context) -> None:
     given names, if there is one.
     """
     rules = context.rules
+    articles: dict[str, set[str]] = defaultdict(set)
+    for article_id, names in context.full_names_by_article.items():
+        for name in names:
+            articles[name].add(article_id)
     for names in context.full_names_by_event.values():
         by_surname: dict[str, list[str]] = defaultdict(list)
         for name in names:
@@ -349,7 +478,10 @@ def _link_full_names(context: _Context) -> None:
                 fitting = [
                     group
                     for group in people
-                    if all(given_names_compatible(_bare(name), _bare(other), rules) for other in group)
+                    if all(
+                        _same_person(_bare(name), _bare(other), rules, bool(articles[name] & articles[other]))
+                        for other in group
+                    )
                 ]
                 group = _closest_group(name, fitting)
                 if group is None:
@@ -357,6 +489,29 @@ def _link_full_names(context: _Context) -> None:
                 else:
                     group.append(name)
                     context.nodes.union(group[0], name)
+
+
+def _same_person(first: str, second: str, rules: NameRules, together: bool) -> bool:
+    """Whether two full names with one surname can name one person in an event.
+
+    Beyond initials and shortened forms, a familiar form or misspelling that
+    shares the first three letters of the given name (`Katie` / `Kathryn`,
+    `Alexis` / `Alexandros`, `Bettie` / `Betty`) is the same given name, unless
+    one article writes both (`Mark Felt` and `Mary Felt` are two people).
+    """
+    if given_names_compatible(first, second, rules):
+        return True
+    return not together and given_names_compatible(_familiar(first, second), second, rules)
+
+
+def _familiar(name: str, other: str) -> str:
+    """`name` with each word written as the one word of `other` sharing its first three letters, if any."""
+    words = other.split()
+    rewritten = []
+    for word in name.split():
+        alike = [candidate for candidate in words if len(word) >= 3 and candidate[:3] == word[:3]]
+        rewritten.append(alike[0] if len(alike) == 1 else word)
+    return " ".join(rewritten)
 
 
 def _closest_group(name: str, groups: list[list[str]]) -> list[str] | None:
@@ -374,14 +529,15 @@ def _link_surnames(context: _Context) -> None:
 
     In its own article a surname shared by several full names is the one
     introduced first (`W. Mark Felt` ... `his daughter, Joan Felt` ... `Felt`);
-    in an event or the corpus a shared surname stays unresolved.
+    in an event or the corpus a shared surname stays unresolved. A word that
+    is no one's surname may be the first name of one person its article names
+    in full (`Kathina Thomas` ... `Kathina`).
     """
     rules = context.rules
     corpus_people: dict[str, set[str]] = defaultdict(set)
-    for names in context.full_names_by_event.values():
-        for name in names:
-            if context.is_person(name):
-                corpus_people[surname(_bare(name), rules)].add(name)
+    for by_surname in context.people_by_event.values():
+        for last, names in by_surname.items():
+            corpus_people[last] |= names
     for node, key, article_id, event in context.unique_rows():
         if (
             not node.endswith(_SCOPE + article_id)
@@ -390,17 +546,63 @@ def _link_surnames(context: _Context) -> None:
         ):
             continue
         last = surname(_bare(key), rules)
-        in_article = [
-            name for name in context.full_names_by_article[article_id] if context.is_person_named(name, last)
-        ]
-        in_event = [
-            name for name in context.full_names_by_event[event] if context.is_person_named(name, last)
-        ]
+        in_article = context.people_by_article.get((article_id, last), [])
+        in_event = context.people_by_event.get(event, {}).get(last, set())
         if in_article:
             context.nodes.union(node, in_article[0])
-        elif not context.join_if_unique(node, in_event) and not in_event:
+        elif in_event:
+            context.join_if_unique(node, in_event)
+        elif not context.join_if_unique(node, _named_first(context, article_id, _bare(key))):
             context.nodes.union(node, f"{key}{_SCOPE}{event}")
             context.join_if_unique(node, corpus_people.get(last, set()))
+
+
+def _named_first(context: _Context, article_id: str, given: str) -> list[str]:
+    """The people its article names in full whose first name is `given` (`Kathina` / `Kathina Thomas`)."""
+    return [
+        name
+        for name in context.full_names_by_article[article_id]
+        if _plain_person(name, context.labels) and _given_name(name) == given
+    ]
+
+
+def _link_plurals(context: _Context) -> None:
+    """Within an event, a name written in the singular joins its plural (`Indianapolis Colt` / `Colts`).
+
+    People and places are left out: `Williams` is not `William`.
+    """
+    for event, names in context.full_names_by_event.items():
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for node in sorted(names | context.words_by_event.get(event, set())):
+            by_key[node.split(_SCOPE, 1)[0]].append(node)
+        for key, singular in by_key.items():
+            plural = by_key.get(key + "s")
+            if plural and not any(context.is_person(k) or context.is_place(k) for k in (key, key + "s")):
+                for node in singular:
+                    context.join_if_unique(node, plural)
+
+
+def _link_blended_nicknames(context: _Context) -> None:
+    """Within an event, a nickname blended from a person's names joins them (`LiLo`, `J-Lo`, `A-Rod`).
+
+    The word splits at an inner capital or a hyphen into the start of a given
+    name and the start of the surname of exactly one person in the event.
+    """
+    for node, text, event in zip(
+        context.frame["node"], context.frame["text"], context.frame["event"], strict=True
+    ):
+        parts = _BLEND.fullmatch(text.strip())
+        if parts is None or _SCOPE not in node:
+            continue
+        given, last = parts["given"].lower(), parts["last"].lower()
+        people = [
+            name
+            for name_surname, names in context.people_by_event.get(event, {}).items()
+            if name_surname.startswith(last)
+            for name in names
+            if any(word.startswith(given) for word in _bare(name).split()[:-1])
+        ]
+        context.join_if_unique(node, people)
 
 
 def _link_heads(context: _Context) -> None:
@@ -413,7 +615,9 @@ def _link_heads(context: _Context) -> None:
     linked = _linked_roots(context)
     for event, names in context.full_names_by_event.items():
         by_suffix = _names_by_suffix(names, context)
-        for name in names:
+        # Longest first, so `Fish and Wildlife Service` has joined `U.S. Fish and Wildlife Service`
+        # when `Wildlife Service` looks for the one name it ends.
+        for name in sorted(names, key=lambda key: (-len(key.split()), key)):
             longer = by_suffix.get(_bare(name))
             if longer and not context.is_place(name):
                 context.join_if_unique(name, longer)
@@ -442,11 +646,16 @@ def _link_lone_names_across_events(context: _Context) -> None:
     """A single word that found no longer name in its event is one name across events (`Microsoft`).
 
     It joins a longer name it ends only when the whole corpus has exactly one.
+    Only words the model tagged somewhere in their event cross events: an
+    untagged capital at the start of a sentence or in a headline is as often a
+    common noun (`Police`, `Man`) as a name, and it names a different thing in
+    each story.
     """
     linked = _linked_roots(context)
     alone: dict[str, list[str]] = defaultdict(list)
+    labelled_nodes = set(context.frame.loc[~context.frame["candidate"], "node"])
     for node, key in zip(context.frame["node"], context.frame["key"], strict=True):
-        if _SCOPE in node and context.nodes.find(node) not in linked:
+        if _SCOPE in node and node in labelled_nodes and context.nodes.find(node) not in linked:
             alone[key].append(node)
     by_suffix = _names_by_suffix(
         (name for names in context.full_names_by_event.values() for name in names), context
@@ -471,21 +680,26 @@ def _names_by_suffix(names: Iterable[str], context: _Context) -> dict[str, set[s
 
 
 def _tables(frame: pd.DataFrame, rules: NameRules) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for row, root in enumerate(frame["root"]):
+        rows_of[root].append(row)
+    columns = ("text", "key", "ner_label", "candidate", "acronym_of", "article_id")
+    values = {column: frame[column].tolist() for column in columns}
     entity_rows = []
     entity_of_root: dict[str, tuple[str, str]] = {}
-    for root, members in frame.groupby("root", sort=True):
+    for root in sorted(rows_of):
+        members = {column: [values[column][row] for row in rows_of[root]] for column in columns}
         label = _vote_label(members)
-        name = _canonical_name(members, label, rules)
         entity_id = "E" + hashlib.sha256(f"{label}|{root}".encode()).hexdigest()[:12]
         entity_of_root[root] = (entity_id, label)
         entity_rows.append(
             {
                 "entity_id": entity_id,
-                "name": name,
+                "name": _canonical_name(members["text"], label, rules),
                 "label": label,
-                "aliases": sorted(set(members["text"].str.replace(r"\s+", " ", regex=True))),
-                "article_count": members["article_id"].nunique(),
-                "mention_count": len(members),
+                "aliases": sorted({_SPACES.sub(" ", text) for text in members["text"]}),
+                "article_count": len(set(members["article_id"])),
+                "mention_count": len(rows_of[root]),
             }
         )
     labels = [entity_of_root[root][1] for root in frame["root"]]
@@ -515,25 +729,29 @@ def _tables(frame: pd.DataFrame, rules: NameRules) -> tuple[pd.DataFrame, pd.Dat
     return mentions.sort_values(["article_id", "start_char"], ignore_index=True), entities
 
 
-def _vote_label(members: pd.DataFrame) -> str:
+def _vote_label(members: dict[str, list[Any]]) -> str:
     """Majority of the model's labels; a group known by an acronym or a country code is no person."""
-    labelled = members[~members["candidate"]]
-    votes = Counter(labelled["ner_label"])
+    votes = Counter(
+        label
+        for label, candidate in zip(members["ner_label"], members["candidate"], strict=True)
+        if not candidate
+    )
     if any(key.startswith("country:") for key in members["key"]):
         return "GPE"
     if any(key.startswith("law:") for key in members["key"]):
         return "LAW"
-    if members["acronym_of"].notna().any() or members["candidate"].any():
+    has_acronym = any(pd.notna(long_form) for long_form in members["acronym_of"])
+    if has_acronym or any(members["candidate"]):
         without_people = votes.copy()
         without_people.pop(PERSON, None)
-        if members["acronym_of"].notna().any() or not votes or without_people.total() >= votes[PERSON]:
+        if has_acronym or not votes or without_people.total() >= votes[PERSON]:
             votes = without_people
     return votes.most_common(1)[0][0] if votes else "ORG"
 
 
-def _canonical_name(members: pd.DataFrame, label: str, rules: NameRules) -> str:
+def _canonical_name(texts: list[str], label: str, rules: NameRules) -> str:
     """The most frequent of the fullest spellings, acronyms only when nothing else names it."""
-    surfaces = [_display(text, label, rules) for text in members["text"]]
+    surfaces = [_display(text, label, rules) for text in texts]
     spelled_out = [text for text in surfaces if not looks_like_acronym(text.split()[0])] or surfaces
     longest = max(len(name_key(text, rules).split()) for text in spelled_out)
     fullest = [text for text in spelled_out if len(name_key(text, rules).split()) == longest]
