@@ -95,7 +95,7 @@ def measure_size(corpus: Corpus, work: Path, model: str, incremental: bool) -> t
     )
     same_run, same = _baseline(folder, warehouse, model, env, AUTO)
     _say(
-        f"{corpus.size:,} articles: spaCy, {same['processes']} processes, took {same_run.wall_seconds:.1f} s"
+        f"{corpus.size:,} articles: spaCy, processes: {same['processes']}, took {same_run.wall_seconds:.1f} s"
     )
 
     articles = len(read_table(warehouse, "articles"))
