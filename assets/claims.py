@@ -6,14 +6,22 @@ from spacy.tokens import DocBin
 
 from pipeline.extract.claims import claims_table
 from pipeline.io import table_asset
-from pipeline.nlp import iter_docs
+from pipeline.nlp import table_from_docs
 from pipeline.progress import tracker
+from pipeline.resources import SpacyResource
 
 
 @table_asset("claims", group_name="extract")
 def claims(
-    context: dg.AssetExecutionContext, articles: pd.DataFrame, sentences: pd.DataFrame, docs: DocBin
+    context: dg.AssetExecutionContext,
+    nlp: SpacyResource,
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    docs: DocBin,
 ) -> pd.DataFrame:
-    return claims_table(
-        articles, sentences, iter_docs(docs), on_progress=tracker("claims", len(docs), context.log)
+    return table_from_docs(
+        lambda parsed: claims_table(articles, sentences, parsed),
+        docs,
+        nlp.processes_for(len(docs)),
+        tracker("claims", len(docs), context.log),
     )

@@ -6,17 +6,25 @@ from spacy.tokens import DocBin
 
 from pipeline.extract.mentions import mention_candidates as find_mention_candidates
 from pipeline.io import table_asset, table_out
-from pipeline.nlp import iter_docs
+from pipeline.nlp import table_from_docs
 from pipeline.progress import tracker
 from pipeline.reconcile.entities import resolve_entities
+from pipeline.resources import SpacyResource
 
 
 @table_asset("mention_candidates", group_name="extract")
 def mention_candidates(
-    context: dg.AssetExecutionContext, articles: pd.DataFrame, sentences: pd.DataFrame, docs: DocBin
+    context: dg.AssetExecutionContext,
+    nlp: SpacyResource,
+    articles: pd.DataFrame,
+    sentences: pd.DataFrame,
+    docs: DocBin,
 ) -> pd.DataFrame:
-    return find_mention_candidates(
-        articles, sentences, iter_docs(docs), on_progress=tracker("mentions", len(docs), context.log)
+    return table_from_docs(
+        lambda parsed: find_mention_candidates(articles, sentences, parsed),
+        docs,
+        nlp.processes_for(len(docs)),
+        tracker("mentions", len(docs), context.log),
     )
 
 

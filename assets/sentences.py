@@ -6,12 +6,18 @@ from spacy.tokens import DocBin
 
 from pipeline.extract.sentences import sentences_table
 from pipeline.io import table_asset
-from pipeline.nlp import iter_docs
+from pipeline.nlp import table_from_docs
 from pipeline.progress import tracker
+from pipeline.resources import SpacyResource
 
 
 @table_asset("sentences", group_name="extract")
-def sentences(context: dg.AssetExecutionContext, articles: pd.DataFrame, docs: DocBin) -> pd.DataFrame:
-    return sentences_table(
-        articles, iter_docs(docs), on_progress=tracker("sentences", len(docs), context.log)
+def sentences(
+    context: dg.AssetExecutionContext, nlp: SpacyResource, articles: pd.DataFrame, docs: DocBin
+) -> pd.DataFrame:
+    return table_from_docs(
+        lambda parsed: sentences_table(articles, parsed),
+        docs,
+        nlp.processes_for(len(docs)),
+        tracker("sentences", len(docs), context.log),
     )

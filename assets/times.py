@@ -6,18 +6,23 @@ from spacy.tokens import DocBin
 
 from pipeline.extract.times import time_expressions_table
 from pipeline.io import table_asset
-from pipeline.nlp import iter_docs
+from pipeline.nlp import table_from_docs
 from pipeline.progress import tracker
+from pipeline.resources import SpacyResource
 
 
 @table_asset("time_expressions", group_name="reconcile")
 def time_expressions(
     context: dg.AssetExecutionContext,
+    nlp: SpacyResource,
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     stories: pd.DataFrame,
     docs: DocBin,
 ) -> pd.DataFrame:
-    return time_expressions_table(
-        articles, sentences, iter_docs(docs), stories, on_progress=tracker("time", len(docs), context.log)
+    return table_from_docs(
+        lambda parsed: time_expressions_table(articles, sentences, parsed, stories),
+        docs,
+        nlp.processes_for(len(docs)),
+        tracker("time", len(docs), context.log),
     )

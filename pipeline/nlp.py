@@ -252,6 +252,76 @@ def iter_docs(doc_bin: DocBin) -> Iterator[tuple[str, Doc]]:
         yield doc.user_data["article_id"], doc
 
 
+ArticleTable = Callable[[Iterable[tuple[str, Doc]]], pd.DataFrame]
+
+# The table a pool worker builds its parts of, and the parse it reads: inherited by fork, never pickled.
+_worker_table: tuple[ArticleTable, DocBin] | None = None
+# Parts per process: more parts than processes keep both busy when articles differ in length.
+_PARTS_PER_PROCESS = 4
+
+
+def table_from_docs(
+    build: ArticleTable,
+    doc_bin: DocBin,
+    n_process: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """`build(iter_docs(doc_bin))`, with the articles shared between `n_process` forked workers.
+
+    `build` must make each article's rows from that article alone, in the order
+    the docs come, as every per-article extraction stage does: then parts built
+    apart and concatenated in order are the table built whole. Workers inherit
+    `build` and the DocBin by fork, so nothing is pickled but the rows.
+    """
+    if n_process <= 1 or len(doc_bin) < 2:
+        return build(_counted(iter_docs(doc_bin), on_progress))
+    bounds = _parts(len(doc_bin), n_process * _PARTS_PER_PROCESS)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(n_process, initializer=_adopt_table, initargs=(build, doc_bin)) as pool:
+        parts = []
+        for (start, stop), part in zip(bounds, pool.imap(_build_part_in_worker, bounds), strict=True):
+            parts.append(part)
+            if on_progress is not None:
+                on_progress(stop - start)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _counted(
+    docs: Iterator[tuple[str, Doc]], on_progress: Callable[[int], None] | None
+) -> Iterator[tuple[str, Doc]]:
+    for item in docs:
+        yield item
+        if on_progress is not None:
+            on_progress(1)
+
+
+def _parts(count: int, wanted: int) -> list[tuple[int, int]]:
+    """`wanted` (or fewer) contiguous `(start, stop)` ranges of nearly equal size covering `range(count)`."""
+    edges = sorted({count * i // wanted for i in range(wanted + 1)})
+    return list(itertools.pairwise(edges))
+
+
+def _adopt_table(build: ArticleTable, doc_bin: DocBin) -> None:
+    global _worker_table
+    _worker_table = (build, doc_bin)
+
+
+def _build_part_in_worker(bounds: tuple[int, int]) -> pd.DataFrame:
+    assert _worker_table is not None, "pool worker started without a table to build"
+    build, doc_bin = _worker_table
+    return build(iter_docs(_docbin_slice(doc_bin, *bounds)))
+
+
+def _docbin_slice(doc_bin: DocBin, start: int, stop: int) -> DocBin:
+    """Docs `start` to `stop` of a DocBin, without deserializing the others (as `DocBin.merge` does)."""
+    part = DocBin(store_user_data=doc_bin.store_user_data)
+    part.attrs = doc_bin.attrs
+    part.strings = doc_bin.strings
+    for name in ("tokens", "spaces", "cats", "span_groups", "flags", "user_data"):
+        setattr(part, name, getattr(doc_bin, name)[start:stop])
+    return part
+
+
 @cache
 def _english_vocab() -> spacy.vocab.Vocab:
     return spacy.blank("en").vocab

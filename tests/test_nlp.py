@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import multiprocessing
+from pathlib import Path
 
 import pandas as pd
 
+from pipeline.extract.sentences import sentences_table
 from pipeline.nlp import (
     cached_pipeline,
     iter_docs,
     paragraph_starts,
     parse_articles,
     parse_view,
+    table_from_docs,
     usable_cores,
     worker_processes,
 )
+from pipeline.storage import to_arrow
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 PARSE_ATTRIBUTES = ["ORTH", "TAG", "POS", "DEP", "HEAD", "LEMMA", "ENT_IOB", "ENT_TYPE", "SENT_START"]
 
@@ -84,6 +90,27 @@ def test_two_processes_parse_exactly_as_one() -> None:
     assert list(one) == list(two)
     for article_id, doc in one.items():
         assert (doc.to_array(PARSE_ATTRIBUTES) == two[article_id].to_array(PARSE_ATTRIBUTES)).all()
+
+
+def _seed_articles() -> pd.DataFrame:
+    return articles(*[(path.stem, path.read_text(), [], []) for path in sorted(SAMPLE.glob("*.txt"))])
+
+
+def test_a_table_built_in_two_processes_equals_the_table_built_whole() -> None:
+    frame = _seed_articles()
+    doc_bin = parse_articles(cached_pipeline(), frame)
+    whole = table_from_docs(lambda parsed: sentences_table(frame, parsed), doc_bin, n_process=1)
+    split = table_from_docs(lambda parsed: sentences_table(frame, parsed), doc_bin, n_process=2)
+    assert len(whole) > len(frame)
+    assert to_arrow("sentences", split).equals(to_arrow("sentences", whole))
+
+
+def test_a_table_built_in_parts_counts_every_article_once() -> None:
+    frame = _seed_articles()
+    doc_bin = parse_articles(cached_pipeline(), frame)
+    counted: list[int] = []
+    table_from_docs(lambda parsed: sentences_table(frame, parsed), doc_bin, 2, counted.append)
+    assert sum(counted) == len(frame)
 
 
 def test_a_configured_process_count_wins() -> None:

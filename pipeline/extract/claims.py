@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from functools import cache, cached_property
@@ -1228,7 +1228,6 @@ def claims_table(
     sentences: pd.DataFrame,
     docs: Iterable[tuple[str, Doc]],
     vocabulary: MeasureVocabulary | None = None,
-    on_progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """The `claims` table: every article's claims, one row per `Claim`."""
     vocabulary = vocabulary or default_vocabulary()
@@ -1246,6 +1245,4 @@ def claims_table(
             vocabulary,
         )
         rows.extend(asdict(claim) for claim in found)
-        if on_progress is not None:
-            on_progress(1)
     return pd.DataFrame(rows, columns=[field.name for field in fields(Claim)])

@@ -12,7 +12,7 @@ untagged.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 
 import pandas as pd
@@ -422,7 +422,6 @@ def mention_candidates(
     sentences: pd.DataFrame,
     docs: Iterable[tuple[str, Doc]],
     rules: NameRules | None = None,
-    on_progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """Mention candidates of every article, one row per `MentionCandidate`."""
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
@@ -431,6 +430,4 @@ def mention_candidates(
     for article_id, doc in docs:
         found = extract_mentions(article_id, texts[article_id], doc, spans.get(article_id, []), rules)
         rows.extend(asdict(mention) for mention in found)
-        if on_progress is not None:
-            on_progress(1)
     return pd.DataFrame(rows, columns=[field.name for field in fields(MentionCandidate)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -86,7 +86,6 @@ def _kind_at(start: int, sections: Sequence[tuple[int, int, str]]) -> str:
 def sentences_table(
     articles: pd.DataFrame,
     docs: Iterable[tuple[str, Doc]],
-    on_progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """The `sentences` table: every article's sentences, text sliced from `articles.text`."""
     by_id = articles.set_index("article_id")
@@ -104,8 +103,6 @@ def sentences_table(
                     "kind": span.kind,
                 }
             )
-        if on_progress is not None:
-            on_progress(1)
     columns = ["article_id", "sentence_id", "start_char", "end_char", "text", "kind"]
     return pd.DataFrame(rows, columns=columns)
 

@@ -823,7 +823,6 @@ def time_expressions_table(
     sentences: pd.DataFrame,
     docs: Iterable[tuple[str, Doc]],
     stories: pd.DataFrame | None = None,
-    on_progress: Callable[[int], None] | None = None,
     words: TimeWords | None = None,
 ) -> pd.DataFrame:
     """The `time_expressions` table: every article's time expressions, resolved and anchored."""
@@ -842,6 +841,4 @@ def time_expressions_table(
             article_id, texts[article_id], doc, spans.get(article_id, []), anchor, kind, words
         )
         rows.extend(asdict(row) for row in found)
-        if on_progress is not None:
-            on_progress(1)
     return pd.DataFrame(rows, columns=[field.name for field in fields(TimeExpression)])
