@@ -24,8 +24,9 @@ MAX_CONCURRENT_ENV = "NEWSRECON_MAX_CONCURRENT"
 DASK_ADDRESS_ENV = "DASK_SCHEDULER_ADDRESS"
 DEFAULT_EXECUTOR = "multiprocess"
 # Step processes are forked from a server that has imported these once, instead of each importing
-# Great Expectations, spaCy and Dagster afresh (seconds per step under `spawn`, Dagster's default).
-PRELOAD_MODULES = ("pipeline.definitions",)
+# Great Expectations, spaCy and Dagster afresh (seconds per step under `spawn`, Dagster's default);
+# the definitions import GX only when a check first runs, so it is named on its own.
+PRELOAD_MODULES = ("pipeline.definitions", "pipeline.gx")
 
 
 class ExecutorUnavailable(RuntimeError):

@@ -200,11 +200,10 @@ def _structural_expectations(table: str) -> list[dict[str, Any]]:
 
 @cache
 def _gx() -> ModuleType:
-    """Import GX with analytics off; deferred because the import alone takes seconds."""
-    os.environ["GX_ANALYTICS_ENABLED"] = "false"
-    import great_expectations
+    """GX itself, imported on first use (see `pipeline.gx`)."""
+    from pipeline.gx import gx
 
-    return great_expectations
+    return gx
 
 
 @cache

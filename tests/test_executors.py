@@ -154,7 +154,7 @@ def test_multiprocess_concurrency_comes_from_the_environment_and_yields_to_run_c
 
     assert executor_config({})["max_concurrent"] == 3
     assert executor_config({"execution": {"config": {"max_concurrent": 1}}})["max_concurrent"] == 1
-    preloaded = {"forkserver": {"preload_modules": ["pipeline.definitions"]}}
+    preloaded = {"forkserver": {"preload_modules": ["pipeline.definitions", "pipeline.gx"]}}
     assert executor_config({})["start_method"] == preloaded
 
 
