@@ -2,8 +2,8 @@
 
 Mentions are linked by evidence that holds across outlets' styles:
 - the same key once spelling, case, diacritics, titles and determiners are
-  folded away (`Spokesperson Miller` / `Miller`, `Hay’at` / `Hayat`), whatever
-  label the model gave each mention;
+  folded away (`Spokesperson Miller` / `Miller`, `Hay’at` / `Hayat`, `Centre`
+  / `Center`), whatever label the model gave each mention;
 - a country's names in every gazetteer spelling (`Türkiye` / `Turkey`), and a
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
@@ -48,6 +48,7 @@ from pipeline.reconcile.groups import UnionFind
 from pipeline.text import (
     NameRules,
     default_rules,
+    default_spelling,
     given_names_compatible,
     initials,
     looks_like_acronym,
@@ -137,7 +138,7 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
     """What a mention's name folds to: a person's name without titles, a country code, or a law."""
     key = _join_letters(name_key(_DOMAIN.sub("", text), rules))
     if label == PERSON:
-        return "name:" + strip_titles(key, rules)
+        return "name:" + _us_spelling(strip_titles(key, rules))
     if label == "ORG" and capital_country(key) is not None:
         # A capital acting as an organisation is its country's government (`Washington urged`).
         return "country:" + capital_country(key)
@@ -147,7 +148,13 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
             return "country:" + code
     if label == "LAW":
         return "law:" + key
-    return "name:" + strip_legal_form(key, rules)
+    return "name:" + _us_spelling(strip_legal_form(key, rules))
+
+
+def _us_spelling(key: str) -> str:
+    """British spellings in a name fold to US ones: `Betty Ford Centre` is `Betty Ford Center`."""
+    spelling = default_spelling()
+    return " ".join(spelling.fold(word) for word in key.split())
 
 
 def _join_letters(key: str) -> str:
@@ -217,7 +224,7 @@ def _run_key(text: str, rules: NameRules) -> str:
     """The key of words in an unlabelled run: a country, else a name."""
     key = _join_letters(name_key(text, rules))
     code = country_code(key)
-    return "country:" + code if code is not None else "name:" + key
+    return "country:" + code if code is not None else "name:" + _us_spelling(key)
 
 
 def _events(frame: pd.DataFrame, settings: ResolutionSettings) -> pd.Series:
