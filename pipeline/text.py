@@ -34,6 +34,7 @@ class NameRules:
     determiners: frozenset[str]
     abbreviations: dict[str, str]
     instrument_nouns: frozenset[str]
+    place_nouns: frozenset[str]
 
     @classmethod
     def load(cls, path: Path | None = None) -> NameRules:
@@ -49,6 +50,7 @@ class NameRules:
             determiners=frozenset(data["determiners"]),
             abbreviations=dict(data["abbreviations"]),
             instrument_nouns=frozenset(data["instrument_nouns"]),
+            place_nouns=frozenset(data["place_nouns"]),
         )
 
 

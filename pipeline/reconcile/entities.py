@@ -15,7 +15,8 @@ Mentions are linked by evidence that holds across outlets' styles:
 - short forms inside one *event*, a group of articles that name the same rare
   things: a bare surname or a team's last word (`Lohan`, `Colts`) joins the one
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
-  singular its plural (`Colt`), a blended nickname its person (`LiLo`), and
+  singular its plural (`Colt`), a place without its kind the place
+  (`Mediterranean` / `Mediterranean Sea`), a blended nickname its person (`LiLo`), and
   full names that differ only by initials, a shortened or familiar first name
   or a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
   "The Chin" Gigante`) join. Outside an event, a bare surname joins a full name
@@ -125,6 +126,7 @@ def resolve_entities(
     _link_surnames(context)
     _link_heads(context)
     _link_plurals(context)
+    _link_place_nouns(context)
     _link_blended_nicknames(context)
     _link_lone_names_across_events(context)
 
@@ -578,15 +580,38 @@ def _link_plurals(context: _Context) -> None:
 
     People and places are left out: `Williams` is not `William`.
     """
-    for event, names in context.full_names_by_event.items():
-        by_key: dict[str, list[str]] = defaultdict(list)
-        for node in sorted(names | context.words_by_event.get(event, set())):
-            by_key[node.split(_SCOPE, 1)[0]].append(node)
+    for event in context.full_names_by_event:
+        by_key = _event_nodes_by_key(context, event)
         for key, singular in by_key.items():
             plural = by_key.get(key + "s")
             if plural and not any(context.is_person(k) or context.is_place(k) for k in (key, key + "s")):
                 for node in singular:
                     context.join_if_unique(node, plural)
+
+
+def _event_nodes_by_key(context: _Context, event: str) -> dict[str, list[str]]:
+    """The full names and scoped single words of an event, by key."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for node in sorted(context.full_names_by_event[event] | context.words_by_event.get(event, set())):
+        by_key[node.split(_SCOPE, 1)[0]].append(node)
+    return by_key
+
+
+def _link_place_nouns(context: _Context) -> None:
+    """Within an event, a place named without its kind is that place (`Mediterranean` / `Mediterranean Sea`).
+
+    Both must be places, so a people (`Indian` / `Indian Ocean`) stays apart;
+    bays and gulfs are left out, as a city is often named after its bay
+    (`Tampa` / `Tampa Bay`).
+    """
+    for event, names in context.full_names_by_event.items():
+        by_key = _event_nodes_by_key(context, event)
+        for name in sorted(names):
+            *words, kind = _bare(name).split()
+            short = "name:" + " ".join(words)
+            if kind in context.rules.place_nouns and context.is_place(name) and context.is_place(short):
+                for node in by_key.get(short, []):
+                    context.nodes.union(node, name)
 
 
 def _link_blended_nicknames(context: _Context) -> None:
