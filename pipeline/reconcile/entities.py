@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -503,22 +503,31 @@ def _link_full_names(context: _Context) -> None:
 def _same_person(first: str, second: str, rules: NameRules, together: bool) -> bool:
     """Whether two full names with one surname can name one person in an event.
 
-    Beyond initials and shortened forms, a familiar form or misspelling that
-    shares the first three letters of the given name (`Katie` / `Kathryn`,
-    `Alexis` / `Alexandros`, `Bettie` / `Betty`) is the same given name, unless
-    one article writes both (`Mark Felt` and `Mary Felt` are two people).
+    Beyond initials and shortened forms, a familiar form of the given name
+    (`Bill` / `William`, `Peggy` / `Margaret`) is the same given name, even
+    in one article, which often gives both (`Robert Smith, known as Bob`). A
+    familiar form or misspelling that shares the first three letters of the
+    given name (`Katie` / `Kathryn`, `Alexis` / `Alexandros`, `Bettie` /
+    `Betty`) is too, unless one article writes both (`Mark Felt` and `Mary
+    Felt` are two people).
     """
-    if given_names_compatible(first, second, rules):
+
+    def formal(word: str, other: str) -> bool:
+        return other in rules.familiar_names.get(word, ())
+
+    formally = _written_as(first, second, formal), _written_as(second, first, formal)
+    if given_names_compatible(first, second, rules) or given_names_compatible(*formally, rules):
         return True
-    return not together and given_names_compatible(_familiar(first, second), second, rules)
+    alike = _written_as(first, second, lambda word, other: len(word) >= 3 and other[:3] == word[:3])
+    return not together and given_names_compatible(alike, second, rules)
 
 
-def _familiar(name: str, other: str) -> str:
-    """`name` with each word written as the one word of `other` sharing its first three letters, if any."""
+def _written_as(name: str, other: str, same_name: Callable[[str, str], bool]) -> str:
+    """`name` with each word written as the one word of `other` that is the same name, if any."""
     words = other.split()
     rewritten = []
     for word in name.split():
-        alike = [candidate for candidate in words if len(word) >= 3 and candidate[:3] == word[:3]]
+        alike = [candidate for candidate in words if same_name(word, candidate)]
         rewritten.append(alike[0] if len(alike) == 1 else word)
     return " ".join(rewritten)
 
