@@ -7,7 +7,7 @@ Outlets write the same name as `Hay’at`/`Hayat`, `U.S.`/`US`, `Türkiye`/`Turk
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +34,9 @@ class NameRules:
     determiners: frozenset[str]
     abbreviations: dict[str, str]
     instrument_nouns: frozenset[str]
+    place_nouns: frozenset[str]
+    # Familiar given names and the formal ones they stand for: `bill` -> `william`.
+    familiar_names: dict[str, frozenset[str]]
 
     @classmethod
     def load(cls, path: Path | None = None) -> NameRules:
@@ -49,6 +52,8 @@ class NameRules:
             determiners=frozenset(data["determiners"]),
             abbreviations=dict(data["abbreviations"]),
             instrument_nouns=frozenset(data["instrument_nouns"]),
+            place_nouns=frozenset(data["place_nouns"]),
+            familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
         )
 
 
@@ -56,6 +61,42 @@ class NameRules:
 def default_rules() -> NameRules:
     """The packaged rules, read once per process."""
     return NameRules.load()
+
+
+@dataclass(frozen=True)
+class SpellingRules:
+    """British-to-US spelling folds, applied to both sides of a comparison only."""
+
+    rules: tuple[tuple[re.Pattern[str], str], ...]
+    words: dict[str, str]
+    _folded: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> SpellingRules:
+        """Read the rules from `path`, or the packaged defaults."""
+        data = load_json(path, "spelling_variants.json")
+        return cls(
+            rules=tuple((re.compile(rule["pattern"]), rule["replace"]) for rule in data["rules"]),
+            words=dict(data["words"]),
+        )
+
+    def fold(self, word: str) -> str:
+        """The US form of a lower-case word (`destabilise` -> `destabilize`); other words unchanged."""
+        folded = self._folded.get(word)
+        if folded is None:
+            folded = self.words.get(word, word)
+            for pattern, replace in self.rules:
+                folded, changed = pattern.subn(replace, folded)
+                if changed:
+                    break
+            self._folded[word] = folded
+        return folded
+
+
+@cache
+def default_spelling() -> SpellingRules:
+    """The packaged spelling rules, read once per process."""
+    return SpellingRules.load()
 
 
 def name_key(text: str, rules: NameRules | None = None) -> str:

@@ -121,6 +121,18 @@ def test_country_spellings_resolve_to_one_country() -> None:
     assert set(entities["label"]) == {"GPE"}
 
 
+def test_british_and_us_spellings_of_a_name_are_one_entity() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "the Lincoln Centre for the Performing Arts", "ORG"),
+            ("b", "Lincoln Center for the Performing Arts", "FAC"),
+        )
+    )
+    assert entity_ids(mentions, "a", "the Lincoln Centre for the Performing Arts") == entity_ids(
+        mentions, "b", "Lincoln Center for the Performing Arts"
+    )
+
+
 def test_numbered_instruments_with_different_numbers_stay_apart() -> None:
     mentions, _ = resolve_entities(
         candidates(

@@ -46,6 +46,33 @@ def test_a_teams_last_word_joins_its_full_name_in_the_same_event() -> None:
     assert entity_of(mentions, "b", "Colts") != entity_of(mentions, "b", "Chiefs")
 
 
+def test_a_place_named_without_its_kind_joins_the_place_in_the_same_event() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Norman Atlantic", "PRODUCT"),
+            ("a", "Adriatic Sea", "LOC"),
+            ("a", "Brindisi", "GPE"),
+            ("b", "Norman Atlantic", "PRODUCT"),
+            ("b", "Adriatic", "LOC"),
+            ("b", "Brindisi", "GPE"),
+        )
+    )
+    assert entity_of(mentions, "b", "Adriatic") == entity_of(mentions, "a", "Adriatic Sea")
+
+
+def test_a_known_familiar_first_name_is_the_same_person_even_in_one_article() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "William Jefferson Clinton", "PERSON"),
+            ("a", "Little Rock", "GPE"),
+            ("a", "Bill Clinton", "PERSON"),
+            ("a", "Hillary Clinton", "PERSON"),
+        )
+    )
+    assert entity_of(mentions, "a", "Bill Clinton") == entity_of(mentions, "a", "William Jefferson Clinton")
+    assert entity_of(mentions, "a", "Hillary Clinton") != entity_of(mentions, "a", "Bill Clinton")
+
+
 def test_one_name_with_different_model_labels_is_one_entity() -> None:
     mentions, entities = resolve_entities(
         candidates(("a", "Wladimir Klitschko", "PERSON"), ("b", "Wladimir Klitschko", "GPE"))

@@ -2,8 +2,8 @@
 
 Mentions are linked by evidence that holds across outlets' styles:
 - the same key once spelling, case, diacritics, titles and determiners are
-  folded away (`Spokesperson Miller` / `Miller`, `Hay’at` / `Hayat`), whatever
-  label the model gave each mention;
+  folded away (`Spokesperson Miller` / `Miller`, `Hay’at` / `Hayat`, `Centre`
+  / `Center`), whatever label the model gave each mention;
 - a country's names in every gazetteer spelling (`Türkiye` / `Turkey`), and a
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
@@ -15,7 +15,8 @@ Mentions are linked by evidence that holds across outlets' styles:
 - short forms inside one *event*, a group of articles that name the same rare
   things: a bare surname or a team's last word (`Lohan`, `Colts`) joins the one
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
-  singular its plural (`Colt`), a blended nickname its person (`LiLo`), and
+  singular its plural (`Colt`), a place without its kind the place
+  (`Mediterranean` / `Mediterranean Sea`), a blended nickname its person (`LiLo`), and
   full names that differ only by initials, a shortened or familiar first name
   or a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
   "The Chin" Gigante`) join. Outside an event, a bare surname joins a full name
@@ -31,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,7 @@ from pipeline.reconcile.groups import UnionFind
 from pipeline.text import (
     NameRules,
     default_rules,
+    default_spelling,
     given_names_compatible,
     initials,
     looks_like_acronym,
@@ -124,6 +126,7 @@ def resolve_entities(
     _link_surnames(context)
     _link_heads(context)
     _link_plurals(context)
+    _link_place_nouns(context)
     _link_blended_nicknames(context)
     _link_lone_names_across_events(context)
 
@@ -137,7 +140,7 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
     """What a mention's name folds to: a person's name without titles, a country code, or a law."""
     key = _join_letters(name_key(_DOMAIN.sub("", text), rules))
     if label == PERSON:
-        return "name:" + strip_titles(key, rules)
+        return "name:" + _us_spelling(strip_titles(key, rules))
     if label == "ORG" and capital_country(key) is not None:
         # A capital acting as an organisation is its country's government (`Washington urged`).
         return "country:" + capital_country(key)
@@ -147,7 +150,13 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
             return "country:" + code
     if label == "LAW":
         return "law:" + key
-    return "name:" + strip_legal_form(key, rules)
+    return "name:" + _us_spelling(strip_legal_form(key, rules))
+
+
+def _us_spelling(key: str) -> str:
+    """British spellings in a name fold to US ones: `Betty Ford Centre` is `Betty Ford Center`."""
+    spelling = default_spelling()
+    return " ".join(spelling.fold(word) for word in key.split())
 
 
 def _join_letters(key: str) -> str:
@@ -217,7 +226,7 @@ def _run_key(text: str, rules: NameRules) -> str:
     """The key of words in an unlabelled run: a country, else a name."""
     key = _join_letters(name_key(text, rules))
     code = country_code(key)
-    return "country:" + code if code is not None else "name:" + key
+    return "country:" + code if code is not None else "name:" + _us_spelling(key)
 
 
 def _events(frame: pd.DataFrame, settings: ResolutionSettings) -> pd.Series:
@@ -494,22 +503,31 @@ def _link_full_names(context: _Context) -> None:
 def _same_person(first: str, second: str, rules: NameRules, together: bool) -> bool:
     """Whether two full names with one surname can name one person in an event.
 
-    Beyond initials and shortened forms, a familiar form or misspelling that
-    shares the first three letters of the given name (`Katie` / `Kathryn`,
-    `Alexis` / `Alexandros`, `Bettie` / `Betty`) is the same given name, unless
-    one article writes both (`Mark Felt` and `Mary Felt` are two people).
+    Beyond initials and shortened forms, a familiar form of the given name
+    (`Bill` / `William`, `Peggy` / `Margaret`) is the same given name, even
+    in one article, which often gives both (`Robert Smith, known as Bob`). A
+    familiar form or misspelling that shares the first three letters of the
+    given name (`Katie` / `Kathryn`, `Alexis` / `Alexandros`, `Bettie` /
+    `Betty`) is too, unless one article writes both (`Mark Felt` and `Mary
+    Felt` are two people).
     """
-    if given_names_compatible(first, second, rules):
+
+    def formal(word: str, other: str) -> bool:
+        return other in rules.familiar_names.get(word, ())
+
+    formally = _written_as(first, second, formal), _written_as(second, first, formal)
+    if given_names_compatible(first, second, rules) or given_names_compatible(*formally, rules):
         return True
-    return not together and given_names_compatible(_familiar(first, second), second, rules)
+    alike = _written_as(first, second, lambda word, other: len(word) >= 3 and other[:3] == word[:3])
+    return not together and given_names_compatible(alike, second, rules)
 
 
-def _familiar(name: str, other: str) -> str:
-    """`name` with each word written as the one word of `other` sharing its first three letters, if any."""
+def _written_as(name: str, other: str, same_name: Callable[[str, str], bool]) -> str:
+    """`name` with each word written as the one word of `other` that is the same name, if any."""
     words = other.split()
     rewritten = []
     for word in name.split():
-        alike = [candidate for candidate in words if len(word) >= 3 and candidate[:3] == word[:3]]
+        alike = [candidate for candidate in words if same_name(word, candidate)]
         rewritten.append(alike[0] if len(alike) == 1 else word)
     return " ".join(rewritten)
 
@@ -571,15 +589,38 @@ def _link_plurals(context: _Context) -> None:
 
     People and places are left out: `Williams` is not `William`.
     """
-    for event, names in context.full_names_by_event.items():
-        by_key: dict[str, list[str]] = defaultdict(list)
-        for node in sorted(names | context.words_by_event.get(event, set())):
-            by_key[node.split(_SCOPE, 1)[0]].append(node)
+    for event in context.full_names_by_event:
+        by_key = _event_nodes_by_key(context, event)
         for key, singular in by_key.items():
             plural = by_key.get(key + "s")
             if plural and not any(context.is_person(k) or context.is_place(k) for k in (key, key + "s")):
                 for node in singular:
                     context.join_if_unique(node, plural)
+
+
+def _event_nodes_by_key(context: _Context, event: str) -> dict[str, list[str]]:
+    """The full names and scoped single words of an event, by key."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for node in sorted(context.full_names_by_event[event] | context.words_by_event.get(event, set())):
+        by_key[node.split(_SCOPE, 1)[0]].append(node)
+    return by_key
+
+
+def _link_place_nouns(context: _Context) -> None:
+    """Within an event, a place named without its kind is that place (`Mediterranean` / `Mediterranean Sea`).
+
+    Both must be places, so a people (`Indian` / `Indian Ocean`) stays apart;
+    bays and gulfs are left out, as a city is often named after its bay
+    (`Tampa` / `Tampa Bay`).
+    """
+    for event, names in context.full_names_by_event.items():
+        by_key = _event_nodes_by_key(context, event)
+        for name in sorted(names):
+            *words, kind = _bare(name).split()
+            short = "name:" + " ".join(words)
+            if kind in context.rules.place_nouns and context.is_place(name) and context.is_place(short):
+                for node in by_key.get(short, []):
+                    context.nodes.union(node, name)
 
 
 def _link_blended_nicknames(context: _Context) -> None:

@@ -39,8 +39,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
@@ -52,7 +51,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from scipy.sparse.csgraph import connected_components
 
-from pipeline.datafiles import load_json
+from pipeline.text import SpellingRules, default_spelling
 
 CLUSTER_COLUMNS = [
     "cluster_id",
@@ -102,42 +101,6 @@ class ClusterSettings:
     min_shared_words: int = 8
     # British/US spelling rules; None for the packaged `spelling_variants.json`.
     spelling_file: Path | None = None
-
-
-@dataclass(frozen=True)
-class SpellingRules:
-    """British-to-US spelling folds, applied to both sides of a comparison only."""
-
-    rules: tuple[tuple[re.Pattern[str], str], ...]
-    words: dict[str, str]
-    _folded: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> SpellingRules:
-        """Read the rules from `path`, or the packaged defaults."""
-        data = load_json(path, "spelling_variants.json")
-        return cls(
-            rules=tuple((re.compile(rule["pattern"]), rule["replace"]) for rule in data["rules"]),
-            words=dict(data["words"]),
-        )
-
-    def fold(self, word: str) -> str:
-        """The US form of a lower-case word (`destabilise` -> `destabilize`); other words unchanged."""
-        folded = self._folded.get(word)
-        if folded is None:
-            folded = self.words.get(word, word)
-            for pattern, replace in self.rules:
-                folded, changed = pattern.subn(replace, folded)
-                if changed:
-                    break
-            self._folded[word] = folded
-        return folded
-
-
-@cache
-def default_spelling() -> SpellingRules:
-    """The packaged spelling rules, read once per process."""
-    return SpellingRules.load()
 
 
 def quote_words(text: str, spelling: SpellingRules | None = None) -> list[str]:
