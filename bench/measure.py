@@ -50,7 +50,13 @@ class StepTimings:
 
 
 class _TreeSampler(threading.Thread):
-    """Polls the summed RSS of a process and its descendants until told to stop."""
+    """Polls the memory of a process and its descendants until told to stop.
+
+    Each process counts its proportional set size (PSS: private pages, plus shared
+    pages divided among the processes sharing them), so forked workers, which
+    share most of their parent's pages, are not counted once per worker as summed
+    RSS would. Where PSS cannot be read, RSS stands in.
+    """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -71,16 +77,23 @@ class _TreeSampler(threading.Thread):
             return 0
         for process in processes:
             try:
-                total += process.memory_info().rss
+                total += _proportional_memory(process)
             except psutil.Error:
                 continue
         return total
 
 
+def _proportional_memory(process: psutil.Process) -> int:
+    try:
+        return process.memory_full_info().pss
+    except (psutil.AccessDenied, AttributeError):
+        return process.memory_info().rss
+
+
 def measure(command: list[str], env: dict[str, str], log: Path) -> ProcessMeasurement:
     """Run `command`, its stderr to `log`; peak memory is the larger of the sampled tree and `wait4`.
 
-    `wait4` gives the kernel's high-water mark of the largest single process, which
+    `wait4` gives the kernel's high-water mark (RSS) of the largest single process, which
     catches a spike shorter than the sampling interval, and the CPU seconds of the
     process and its children: unlike wall time, they barely move when other work
     shares the cores. The one-minute load average before and after says how shared they were.

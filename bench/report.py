@@ -140,8 +140,9 @@ def markdown(report: dict) -> str:
         "so model loading counts once on each side. The run parses with as many processes as the `nlp` "
         "resource chooses (one per usable core for large batches); the last columns give spaCy the same "
         "processes, for the overhead of everything but the parse. "
-        "Tokens are spaCy tokens of `articles.text`; peak is the largest resident memory of the "
-        "process tree.",
+        "Tokens are spaCy tokens of `articles.text`; peak is the largest memory of the process tree, "
+        "each process counted by its proportional set size (forked workers share their parent's pages, "
+        "which summed RSS would count once per worker), or one process's RSS high-water mark if larger.",
         "",
         "| articles | wall s | CPU s | articles/s | tokens/s | peak MB "
         "| plain spaCy wall s (load + pipe) | plain spaCy CPU s | ratio (wall) | ratio (CPU) "
