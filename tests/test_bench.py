@@ -127,3 +127,14 @@ def test_report_compares_the_run_with_spacy_given_the_same_processes() -> None:
     summary = markdown(report)
     assert "Ratio to spaCy with the run's 2 processes at 1,000 articles: 2.00× wall (above 1.3×)" in summary
     assert "| 0.60 (2) | 2.00× |" in summary
+
+
+def test_report_leaves_the_one_process_cells_blank_where_that_baseline_was_not_timed() -> None:
+    large = _size(700.0, 3000, {"docs": 400.0})
+    large.update(plain_spacy=None, ratio_to_plain_spacy=None, cpu_ratio_to_plain_spacy=None)
+    large["spacy_same_processes"] = {"processes": 2, "wall_seconds": 500.0}
+    large["ratio_to_spacy_same_processes"] = 1.4
+    report = {"machine": MACHINE, "sizes": {"1000": _size(1.2, 900, {"docs": 10.0}), "10000": large}}
+    summary = markdown(report)
+    assert "| 3,000 | — | — | — | — | 500 (2) | 1.40× |" in summary
+    assert "1.20× wall, 1.00× CPU (target ≤ 1.3× wall: met)" in summary
