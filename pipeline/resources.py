@@ -84,7 +84,8 @@ class SpacyResource(dg.ConfigurableResource):
     """The spaCy pipeline; `nlp.pipe` batching and processes are configured here, not in code.
 
     `n_process` unset means one process per usable core for batches big enough
-    to repay starting them (`min_documents_per_process` each).
+    to repay starting them (`min_documents_per_process` each). The same count of
+    forked workers shares out the per-article extraction stages that read the parse.
     """
 
     model: str = DEFAULT_MODEL
@@ -97,7 +98,7 @@ class SpacyResource(dg.ConfigurableResource):
         return cached_pipeline(self.model)
 
     def processes_for(self, documents: int) -> int:
-        """The `n_process` to parse `documents` texts with."""
+        """The processes to parse `documents` texts with, or to extract from their parses."""
         return worker_processes(documents, self.n_process, self.min_documents_per_process)
 
 
