@@ -8,13 +8,13 @@ from pipeline.extract.claims import claims_table
 from pipeline.io import table_asset
 from pipeline.nlp import table_from_docs
 from pipeline.progress import tracker
-from pipeline.resources import SpacyResource
+from pipeline.resources import WorkersResource
 
 
 @table_asset("claims", group_name="extract")
 def claims(
     context: dg.AssetExecutionContext,
-    nlp: SpacyResource,
+    workers: WorkersResource,
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     docs: DocBin,
@@ -22,6 +22,6 @@ def claims(
     return table_from_docs(
         lambda parsed: claims_table(articles, sentences, parsed),
         docs,
-        nlp.processes_for(len(docs)),
+        workers.processes_for(len(docs)),
         tracker("claims", len(docs), context.log),
     )

@@ -9,13 +9,13 @@ from pipeline.io import table_asset, table_out
 from pipeline.nlp import table_from_docs
 from pipeline.progress import tracker
 from pipeline.reconcile.entities import resolve_entities
-from pipeline.resources import SpacyResource
+from pipeline.resources import WorkersResource
 
 
 @table_asset("mention_candidates", group_name="extract")
 def mention_candidates(
     context: dg.AssetExecutionContext,
-    nlp: SpacyResource,
+    workers: WorkersResource,
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     docs: DocBin,
@@ -23,7 +23,7 @@ def mention_candidates(
     return table_from_docs(
         lambda parsed: find_mention_candidates(articles, sentences, parsed),
         docs,
-        nlp.processes_for(len(docs)),
+        workers.processes_for(len(docs)),
         tracker("mentions", len(docs), context.log),
     )
 

@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.report import INDEX_NAME, REPORT_TABLES, story_page_name, story_summary_markdown, write_report
-from pipeline.resources import WarehouseResource
+from pipeline.resources import WarehouseResource, WorkersResource
 
 REPORT_FOLDER = "report"
 # Stories summarised in the asset's metadata: those with the most conflicts, then the most articles.
@@ -18,9 +18,11 @@ SUMMARISED_STORIES = 10
     description="HTML report per story (articles, timeline, quote variants, figures and conflicts, "
     "entities, shared copy) under `<warehouse>/report/`, readable offline.",
 )
-def report(warehouse: WarehouseResource, **tables: pd.DataFrame) -> dg.MaterializeResult:
+def report(
+    warehouse: WarehouseResource, workers: WorkersResource, **tables: pd.DataFrame
+) -> dg.MaterializeResult:
     folder = warehouse.path / REPORT_FOLDER
-    pages = write_report(tables, folder)
+    pages = write_report(tables, folder, workers.processes_for(len(tables["stories"])))
     conflicts = tables["conflicts"]["story_id"].value_counts()
     stories = tables["stories"].assign(conflicts=lambda s: s["story_id"].map(conflicts).fillna(0))
     top = stories.sort_values(["conflicts", "article_count", "story_id"], ascending=[False, False, True])

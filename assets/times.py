@@ -8,13 +8,13 @@ from pipeline.extract.times import time_expressions_table
 from pipeline.io import table_asset
 from pipeline.nlp import table_from_docs
 from pipeline.progress import tracker
-from pipeline.resources import SpacyResource
+from pipeline.resources import WorkersResource
 
 
 @table_asset("time_expressions", group_name="reconcile")
 def time_expressions(
     context: dg.AssetExecutionContext,
-    nlp: SpacyResource,
+    workers: WorkersResource,
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     stories: pd.DataFrame,
@@ -23,6 +23,6 @@ def time_expressions(
     return table_from_docs(
         lambda parsed: time_expressions_table(articles, sentences, parsed, stories),
         docs,
-        nlp.processes_for(len(docs)),
+        workers.processes_for(len(docs)),
         tracker("time", len(docs), context.log),
     )

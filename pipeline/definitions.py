@@ -51,6 +51,7 @@ from pipeline.resources import (
     NewsreconSettings,
     SpacyResource,
     WarehouseResource,
+    WorkersResource,
     settings_from_env,
     settle_seconds_from_env,
 )
@@ -111,6 +112,7 @@ def build_definitions(
             "settings": settings,
             "warehouse": WarehouseResource(warehouse_dir=warehouse_dir),
             "nlp": SpacyResource(model=model),
+            "workers": WorkersResource(),
             "io_manager": ParquetIOManager(warehouse_dir=warehouse_dir),
             "docbin_io_manager": DocBinIOManager(warehouse_dir=warehouse_dir),
         },

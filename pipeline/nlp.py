@@ -230,9 +230,6 @@ def iter_docs(doc_bin: DocBin) -> Iterator[tuple[str, Doc]]:
 
 ArticleTable = Callable[[Iterable[tuple[str, Doc]]], pd.DataFrame]
 
-# Parts per process: more parts than processes keep both busy when articles differ in length.
-_PARTS_PER_PROCESS = 4
-
 
 def table_from_docs(
     build: ArticleTable,
@@ -244,11 +241,13 @@ def table_from_docs(
 
     `build` must make each article's rows from that article alone, in the order
     the docs come, as every per-article extraction stage does: then parts built
-    apart and concatenated in order are the table built whole.
+    apart and concatenated in order are the table built whole. Each process
+    builds one part, so what `build` prepares for every article (indexes of
+    sentences by article) is prepared once per process.
     """
     if n_process <= 1 or len(doc_bin) < 2:
         return build(_counted(iter_docs(doc_bin), on_progress))
-    bounds = _parts(len(doc_bin), n_process * _PARTS_PER_PROCESS)
+    bounds = _parts(len(doc_bin), n_process)
     built = forked_map(lambda part: build(iter_docs(_docbin_slice(doc_bin, *part))), bounds, n_process)
     parts = []
     for (start, stop), part in zip(bounds, built, strict=True):

@@ -84,8 +84,7 @@ class SpacyResource(dg.ConfigurableResource):
     """The spaCy pipeline; `nlp.pipe` batching and processes are configured here, not in code.
 
     `n_process` unset means one process per usable core for batches big enough
-    to repay starting them (`min_documents_per_process` each). The same count of
-    forked workers shares out the per-article extraction stages that read the parse.
+    to repay starting them (`min_documents_per_process` each).
     """
 
     model: str = DEFAULT_MODEL
@@ -98,8 +97,25 @@ class SpacyResource(dg.ConfigurableResource):
         return cached_pipeline(self.model)
 
     def processes_for(self, documents: int) -> int:
-        """The processes to parse `documents` texts with, or to extract from their parses."""
+        """The `n_process` to parse `documents` texts with."""
         return worker_processes(documents, self.n_process, self.min_documents_per_process)
+
+
+class WorkersResource(dg.ConfigurableResource):
+    """Forked worker processes for the CPU-bound steps after the parse (`pipeline.forked`).
+
+    Extraction shares out a batch's articles and the report its stories. `processes`
+    unset means one per usable core when each gets at least `min_items_per_process`
+    items, and one inside daemonic processes (Dask, Celery workers), which may not
+    start children. Set `processes: 1` where other steps or runs keep every core busy.
+    """
+
+    processes: int | None = None
+    min_items_per_process: int = 20
+
+    def processes_for(self, items: int) -> int:
+        """How many processes to share `items` between."""
+        return worker_processes(items, self.processes, self.min_items_per_process)
 
 
 def settings_from_env() -> tuple[str, str, str]:

@@ -421,6 +421,15 @@ def test_a_deleted_story_page_is_drawn_again(tmp_path):
     assert "Rain in Lyon" in (tmp_path / story_page_name("S1")).read_text(encoding="utf-8")
 
 
+def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(seed_run, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    written_by_one = write_report(seed_run.tables, one, processes=1)
+    written_by_two = write_report(seed_run.tables, two, processes=2)
+    assert [page.name for page in written_by_two] == [page.name for page in written_by_one]
+    for page in written_by_one:
+        assert (two / page.name).read_bytes() == page.read_bytes()
+
+
 def test_a_new_renderer_draws_every_page_again(tmp_path, monkeypatch):
     write_report(two_stories("Snow in Oslo"), tmp_path)
     page = tmp_path / story_page_name("S1")

@@ -26,6 +26,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from pipeline.forked import forked_map
 from pipeline.reconcile.conflicts import default_rules
 from pipeline.report.charts import measure_chart
 from pipeline.report.views import ClaimView, StoryView, Warehouse, measure_title, story_view
@@ -73,22 +74,33 @@ def story_page_name(story_id: str) -> str:
     return f"{_PAGE_PREFIX}{_UNSAFE_IN_NAME.sub('_', story_id)}.html"
 
 
-def write_report(tables: Mapping[str, pd.DataFrame], folder: WarehousePath) -> list[WarehousePath]:
+def write_report(
+    tables: Mapping[str, pd.DataFrame], folder: WarehousePath, processes: int = 1
+) -> list[WarehousePath]:
     """Write `index.html` and one page per story into `folder`; return the report's pages, index first.
 
     `tables` maps table names (`REPORT_TABLES`) to frames; missing ones read as empty.
     A story page already drawn from the same view by the same renderer is kept as it is.
+    Stories are viewed and drawn in `processes` forked workers; pages are written here.
     """
     warehouse = Warehouse(tables)
-    stories = [story_view(warehouse, story_id) for story_id in warehouse.story_ids()]
     drawn = _read_digests(folder / DIGESTS_NAME)
+
+    def view_and_draw(story_id: str) -> tuple[StoryView, str, str | None]:
+        story = story_view(warehouse, story_id)
+        digest = _digest(story)
+        redraw = drawn.get(story_page_name(story_id)) != digest
+        return story, digest, render_story(story) if redraw else None
+
+    viewed = list(forked_map(view_and_draw, warehouse.story_ids(), processes))
+    stories = [story for story, _, _ in viewed]
     digests: dict[str, str] = {}
     pages = [_write(folder / INDEX_NAME, render_index(stories))]
-    for story in stories:
+    for story, digest, html in viewed:
         page = folder / story_page_name(story.story_id)
-        digests[page.name] = _digest(story)
-        if drawn.get(page.name) != digests[page.name] or not page.is_file():
-            _write(page, render_story(story))
+        digests[page.name] = digest
+        if html is not None or not page.is_file():
+            _write(page, html if html is not None else render_story(story))
         pages.append(page)
     for stale in folder.glob(f"{_PAGE_PREFIX}*.html"):
         if stale.name not in digests:
