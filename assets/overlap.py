@@ -7,5 +7,7 @@ from pipeline.reconcile.overlap import source_overlap as find_overlap
 
 
 @table_asset("source_overlap", group_name="reconcile")
-def source_overlap(articles: pd.DataFrame, sentences: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
-    return find_overlap(articles, sentences, quotes)
+def source_overlap(
+    articles: pd.DataFrame, sentences: pd.DataFrame, quotes: pd.DataFrame, stories: pd.DataFrame
+) -> pd.DataFrame:
+    return find_overlap(articles, sentences, quotes, stories)

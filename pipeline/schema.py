@@ -342,7 +342,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         _field("spread", pa.float64(), "Largest over smallest value claimed (1.0 = equal).", False),
     ),
     "source_overlap": _table(
-        "Pairs of articles that share long verbatim passages outside quotations: copy from one source.",
+        "Pairs of articles of one story that share long verbatim passages outside quotations: "
+        "copy from one source.",
         _field("article_id", pa.string(), "One article of the pair (the smaller id).", False),
         _field("other_article_id", pa.string(), "The other article.", False),
         _field("shared_chars", pa.int32(), "Characters of text they share verbatim, outside quotes.", False),

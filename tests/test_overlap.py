@@ -58,8 +58,13 @@ def frames(*articles: tuple[str, str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
     )
 
 
-def overlap_of(*articles: tuple[str, str], settings: OverlapSettings | None = None) -> pd.DataFrame:
-    return source_overlap(*frames(*articles), settings=settings)
+def overlap_of(
+    *articles: tuple[str, str],
+    settings: OverlapSettings | None = None,
+    stories: list[list[str]] | None = None,
+) -> pd.DataFrame:
+    grouped = None if stories is None else pd.DataFrame({"article_ids": stories})
+    return source_overlap(*frames(*articles), grouped, settings=settings)
 
 
 def test_syndicated_copy_with_a_different_intro_overlaps() -> None:
@@ -136,6 +141,19 @@ def test_boilerplate_in_many_articles_does_not_make_candidates() -> None:
         ("a", WIRE + footer), ("b", WIRE + footer), ("c", UNRELATED + footer), settings=pruned
     )
     assert copied[["article_id", "other_article_id"]].values.tolist() == [["a", "b"]]
+
+
+def test_copy_shared_by_articles_of_different_stories_is_not_looked_for() -> None:
+    articles = [("a", INTRO_A + WIRE), ("b", INTRO_B + WIRE), ("c", UNRELATED + "\n" + WIRE)]
+    found = overlap_of(*articles, stories=[["a", "b"], ["c"]])
+    assert found[["article_id", "other_article_id"]].values.tolist() == [["a", "b"]]
+
+
+def test_boilerplate_is_counted_over_the_whole_corpus_not_one_story() -> None:
+    footer = "\nThis story has been published from a wire agency feed without modifications to the text."
+    articles = [("a", INTRO_A + footer), ("b", INTRO_B + footer), ("c", UNRELATED + footer)]
+    pruned = OverlapSettings(max_shingle_articles=2)
+    assert overlap_of(*articles, stories=[["a", "b"], ["c"]], settings=pruned).empty
 
 
 def test_articles_linked_by_overlap_are_one_source() -> None:

@@ -8,8 +8,13 @@ speaker and proves nothing about copying, so quotes are cut out first.
 Pairs are found without comparing all pairs: every article's body is cut
 into hashed shingles of `min_passage_words` consecutive normalized words,
 an inverted index (the shingles of all articles, sorted) gives the articles
-that hold each shingle, and only articles sharing a shingle become candidates. A shingle held by more than
-`max_shingle_articles` articles is boilerplate and is not used for blocking.
+that hold each shingle, and only articles of one story sharing a shingle
+become candidates. Copying matters for corroboration, which is counted within
+a story; long passages shared across stories are boilerplate, or stock
+background text reused for event after event, and would make the pairs grow
+with the square of the archive. A shingle held by more than
+`max_shingle_articles` articles of the whole corpus is boilerplate and is not
+used for blocking.
 Each candidate pair is then measured word by word: maximal common runs of
 at least `min_passage_words` words, each word of either article used once.
 """
@@ -59,19 +64,21 @@ def source_overlap(
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     quotes: pd.DataFrame,
+    stories: pd.DataFrame | None = None,
     settings: OverlapSettings | None = None,
 ) -> pd.DataFrame:
-    """One row per pair of articles sharing at least one long passage outside quotations.
+    """One row per pair of articles of one story sharing at least one long passage outside quotations.
 
     `shared_chars` counts characters of normalized text (words joined by single
     spaces) in the shared passages; `shared_share` divides it by the normalized
-    length of the shorter non-quoted body.
+    length of the shorter non-quoted body. Without `stories`, the corpus is one story.
     """
     settings = settings or OverlapSettings()
     n = settings.min_passage_words
     bodies = _bodies(articles, sentences, quotes, n)
     ids = sorted(bodies)
-    candidates = _candidates([bodies[article_id] for article_id in ids], settings.max_shingle_articles)
+    in_story, most = _story_numbers(ids, stories), settings.max_shingle_articles
+    candidates = _candidates([bodies[article_id] for article_id in ids], in_story, most)
     rows = []
     for first, second in ((ids[i], ids[j]) for i, j in sorted(candidates)):
         passages = _shared_passages(bodies[first], bodies[second], n)
@@ -150,20 +157,37 @@ def _body(
     return _Body(words, np.flatnonzero(in_segment), hashes[in_segment], _chars(words))
 
 
-def _candidates(bodies: list[_Body], max_holders: int) -> set[tuple[int, int]]:
-    """Pairs of bodies (by position, lower first) sharing a shingle held by at most `max_holders` bodies."""
+def _story_numbers(ids: list[str], stories: pd.DataFrame | None) -> np.ndarray:
+    """A number per article (in `ids` order), the same for the articles of one story; others stand alone."""
+    if stories is None:
+        return np.zeros(len(ids), np.int64)
+    story_of: dict[str, int] = {}
+    for number, members in enumerate(stories["article_ids"]):
+        for article_id in members if members is not None else ():
+            story_of.setdefault(article_id, number)
+    alone = len(story_of) + len(ids)
+    return np.array([story_of.get(article_id, alone + i) for i, article_id in enumerate(ids)], np.int64)
+
+
+def _candidates(bodies: list[_Body], stories: np.ndarray, max_holders: int) -> set[tuple[int, int]]:
+    """Pairs of bodies (by position, lower first) of one story sharing a shingle held by at most
+    `max_holders` bodies of the whole corpus."""
     distinct = [np.unique(body.hashes) for body in bodies]
     hashes = np.concatenate([*distinct, np.zeros(0, np.uint64)])
     owners = np.repeat(np.arange(len(bodies)), [len(held) for held in distinct])
-    order = np.argsort(hashes, kind="stable")
+    order = np.lexsort((owners, stories[owners], hashes))
     hashes, owners = hashes[order], owners[order]
-    bounds = np.flatnonzero(hashes[1:] != hashes[:-1]) + 1
-    starts, ends = np.r_[0, bounds], np.r_[bounds, len(hashes)]
-    shared = (ends - starts > 1) & (ends - starts <= max_holders)
-    holders = {
+    new_shingle = np.r_[True, hashes[1:] != hashes[:-1]]
+    shingle_starts = np.flatnonzero(new_shingle)
+    holders = np.diff(np.r_[shingle_starts, len(hashes)])[np.cumsum(new_shingle) - 1]
+    new_group = new_shingle | np.r_[True, stories[owners][1:] != stories[owners][:-1]]
+    starts = np.flatnonzero(new_group)
+    ends = np.r_[starts[1:], len(hashes)]
+    shared = (ends - starts > 1) & (holders[starts] <= max_holders)
+    groups = {
         tuple(owners[start:end].tolist()) for start, end in zip(starts[shared], ends[shared], strict=True)
     }
-    return {pair for group in holders for pair in combinations(group, 2)}
+    return {pair for group in groups for pair in combinations(group, 2)}
 
 
 def _chars(words: list[str]) -> int:
