@@ -9,6 +9,8 @@ WAREHOUSE ?= warehouse
 PORT ?= 3000
 
 export UV_PYTHON_DOWNLOADS := never
+# Byte-compile at install, so the first `make run` does not spend seconds compiling every import.
+export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME := $(CURDIR)/.dagster
 
