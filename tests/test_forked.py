@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 
 from pipeline.forked import forked_map
 
@@ -25,3 +27,19 @@ def test_the_work_runs_in_other_processes() -> None:
 
 def test_one_process_maps_in_this_process() -> None:
     assert set(forked_map(lambda _: os.getpid(), range(4), processes=1)) == {os.getpid()}
+
+
+def test_workers_leave_when_the_work_is_done_where_interrupts_are_deferred() -> None:
+    """Dagster defers SIGTERM during a run; forked workers inherit that, so they must not need it."""
+    deferred = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        assert list(forked_map(abs, [-1, -2, -3, -4], processes=2)) == [1, 2, 3, 4]
+    finally:
+        signal.signal(signal.SIGTERM, deferred)
+
+
+def test_an_abandoned_map_still_ends_its_workers() -> None:
+    found = forked_map(abs, range(-50, 0), processes=2)
+    assert next(found) == 50
+    found.close()
+    assert multiprocessing.active_children() == []
