@@ -25,13 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 # CI clones the project with `shared/` beside it.
 SHARED = ROOT.parent / "shared"
-# Test files that take minutes: collected first, so that under `pytest -n 2 --dist loadfile` one
-# worker starts them while the other works through the rest, instead of one running them at the end.
-SLOWEST_FILES = ("test_ui_e2e.py",)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.path.name not in SLOWEST_FILES)
 
 
 @dataclass
