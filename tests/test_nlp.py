@@ -6,6 +6,8 @@ import multiprocessing
 from pathlib import Path
 
 import pandas as pd
+import spacy
+from spacy.tokens import DocBin
 
 from pipeline.extract.sentences import sentences_table
 from pipeline.nlp import (
@@ -74,6 +76,15 @@ def test_docs_come_back_with_their_article_ids_and_entities() -> None:
     docs = dict(iter_docs(doc_bin))
     assert set(docs) == {"x", "y"}
     assert "Angela Merkel" in {ent.text for ent in docs["x"].ents}
+
+
+def test_the_stored_parse_is_a_plain_spacy_docbin_with_article_ids_as_user_data() -> None:
+    """Analysts read `docs/part-0.spacy` with spaCy alone, as its documentation shows."""
+    texts = [("x", "Angela Merkel visited Paris on Monday."), ("y", "The United Nations met in Geneva.")]
+    stored = parse_articles(cached_pipeline(), articles(*[(i, t, [], []) for i, t in texts])).to_bytes()
+    docs = list(DocBin().from_bytes(stored).get_docs(spacy.blank("en").vocab))
+    assert [doc.user_data["article_id"] for doc in docs] == ["x", "y"]
+    assert docs[1].text == "The United Nations met in Geneva."
 
 
 def test_two_processes_parse_exactly_as_one() -> None:
