@@ -6,14 +6,15 @@ from spacy.tokens import DocBin
 
 from pipeline.extract.quotes import quote_candidates_table
 from pipeline.io import table_asset, table_out
-from pipeline.nlp import iter_docs
 from pipeline.progress import tracker
 from pipeline.reconcile.quotes import attribute_speakers, cluster_quotes
+from pipeline.resources import WorkersResource
 
 
 @table_asset("quote_candidates", group_name="extract")
 def quote_candidates(
     context: dg.AssetExecutionContext,
+    workers: WorkersResource,
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     mention_candidates: pd.DataFrame,
@@ -23,7 +24,8 @@ def quote_candidates(
         articles,
         sentences,
         mention_candidates,
-        iter_docs(docs),
+        docs,
+        workers.processes_for(len(docs)),
         on_progress=tracker("quotes", len(docs), context.log),
     )
     for mark in skipped:

@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import msgpack
 import pandas as pd
@@ -244,6 +245,30 @@ def _article_ids(doc_bin: DocBin) -> list[str]:
 
 
 ArticleTable = Callable[[Iterable[tuple[str, Doc]]], pd.DataFrame]
+Built = TypeVar("Built")
+
+
+def map_doc_parts(
+    build: Callable[[Iterable[tuple[str, Doc]]], Built],
+    doc_bin: DocBin,
+    n_process: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Built]:
+    """`build` over contiguous parts of the docs, one part per forked worker: its results in order.
+
+    Each process builds one part, so what `build` prepares for every article
+    (indexes of sentences by article) is prepared once per process.
+    """
+    if n_process <= 1 or len(doc_bin) < 2:
+        return [build(_counted(iter_docs(doc_bin), on_progress))]
+    bounds = _parts(len(doc_bin), n_process)
+    built = forked_map(lambda part: build(iter_docs(_docbin_slice(doc_bin, *part))), bounds, n_process)
+    results = []
+    for (start, stop), result in zip(bounds, built, strict=True):
+        results.append(result)
+        if on_progress is not None:
+            on_progress(stop - start)
+    return results
 
 
 def table_from_docs(
@@ -256,20 +281,10 @@ def table_from_docs(
 
     `build` must make each article's rows from that article alone, in the order
     the docs come, as every per-article extraction stage does: then parts built
-    apart and concatenated in order are the table built whole. Each process
-    builds one part, so what `build` prepares for every article (indexes of
-    sentences by article) is prepared once per process.
+    apart and concatenated in order are the table built whole.
     """
-    if n_process <= 1 or len(doc_bin) < 2:
-        return build(_counted(iter_docs(doc_bin), on_progress))
-    bounds = _parts(len(doc_bin), n_process)
-    built = forked_map(lambda part: build(iter_docs(_docbin_slice(doc_bin, *part))), bounds, n_process)
-    parts = []
-    for (start, stop), part in zip(bounds, built, strict=True):
-        parts.append(part)
-        if on_progress is not None:
-            on_progress(stop - start)
-    return pd.concat(parts, ignore_index=True)
+    parts = map_doc_parts(build, doc_bin, n_process, on_progress)
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
 def _counted(

@@ -5,11 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pipeline.articles import build_articles
 from pipeline.extract.mentions import mention_candidates
-from pipeline.extract.quotes import find_quote_spans, quotes_table
+from pipeline.extract.quotes import find_quote_spans, quote_candidates_table, quotes_table
 from pipeline.extract.sentences import sentences_table
+from pipeline.ingest import discover_inputs, ingest
 from pipeline.nlp import cached_pipeline, iter_docs, parse_articles
 from pipeline.reconcile.entities import resolve_entities
+from pipeline.storage import to_arrow
+from tests.conftest import SAMPLE
 
 
 def inner(text: str) -> list[str]:
@@ -159,3 +163,19 @@ def test_titles_and_scare_quotes_are_not_speech() -> None:
 def test_texts_without_quotes_give_no_rows(text: str) -> None:
     spans, _ = find_quote_spans(text)
     assert spans == []
+
+
+# --- in several processes ----------------------------------------------------------------------
+
+
+def test_quote_candidates_found_in_two_processes_equal_those_found_in_one() -> None:
+    articles = build_articles(ingest(SAMPLE, discover_inputs(SAMPLE)).raw_articles)
+    doc_bin = parse_articles(cached_pipeline(), articles)
+    docs = list(iter_docs(doc_bin))
+    sentences = sentences_table(articles, docs)
+    candidates = mention_candidates(articles, sentences, docs)
+    one, skipped_in_one = quote_candidates_table(articles, sentences, candidates, doc_bin, n_process=1)
+    two, skipped_in_two = quote_candidates_table(articles, sentences, candidates, doc_bin, n_process=2)
+    assert len(one) > len(articles)
+    assert to_arrow("quote_candidates", two).equals(to_arrow("quote_candidates", one))
+    assert skipped_in_two == skipped_in_one

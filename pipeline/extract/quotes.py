@@ -26,11 +26,11 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, DocBin, Span, Token
 
 from pipeline.datafiles import load_json
 from pipeline.extract.sentences import SentenceSpan, sentence_at, spans_by_article, trim_span
-from pipeline.nlp import paragraph_starts
+from pipeline.nlp import map_doc_parts, paragraph_starts
 from pipeline.reconcile.entities import resolve_entities
 from pipeline.schema import schema_for
 from pipeline.text import default_rules
@@ -550,7 +550,6 @@ def quotes_table(
     entities: pd.DataFrame,
     docs: Iterable[tuple[str, Doc]],
     cues: CueWords | None = None,
-    on_progress: Callable[[int], None] | None = None,
 ) -> tuple[pd.DataFrame, list[SkippedQuote]]:
     """The `quotes` table, and the marks that were skipped as unpaired."""
     by_id = articles.set_index("article_id")
@@ -579,8 +578,6 @@ def quotes_table(
         )
         rows.extend(asdict(quote) for quote in found)
         skipped.extend(unpaired)
-        if on_progress is not None:
-            on_progress(1)
     return pd.DataFrame(rows, columns=[field.name for field in fields(Quote)]), skipped
 
 
@@ -588,7 +585,8 @@ def quote_candidates_table(
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     mention_candidates: pd.DataFrame,
-    docs: Iterable[tuple[str, Doc]],
+    docs: DocBin,
+    n_process: int = 1,
     cues: CueWords | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[pd.DataFrame, list[SkippedQuote]]:
@@ -597,12 +595,19 @@ def quote_candidates_table(
     Speakers are found with the batch's own entity resolution (what tells that
     `he` and `Miller` are the `Matthew Miller` named earlier in the article);
     each is recorded as one of its mentions in the article, which the
-    resolution across all batches later maps to the final entity.
+    resolution across all batches later maps to the final entity. Quotes are
+    then found article by article, in `n_process` forked workers.
     """
     mentions, entities = resolve_entities(mention_candidates)
-    quotes, skipped = quotes_table(articles, sentences, mentions, entities, docs, cues, on_progress)
+    parts = map_doc_parts(
+        lambda parsed: quotes_table(articles, sentences, mentions, entities, parsed, cues),
+        docs,
+        n_process,
+        on_progress,
+    )
+    quotes = pd.concat([table for table, _ in parts], ignore_index=True)
     quotes["speaker_mention_id"] = _speaker_mentions(quotes, mentions)
-    return quotes[schema_for("quote_candidates").names], skipped
+    return quotes[schema_for("quote_candidates").names], [mark for _, marks in parts for mark in marks]
 
 
 def _speaker_mentions(quotes: pd.DataFrame, mentions: pd.DataFrame) -> list[str | None]:
