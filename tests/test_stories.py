@@ -79,6 +79,22 @@ def test_similar_reports_a_year_apart_stay_apart() -> None:
     assert sorted(stories["article_count"]) == [1, 1]
 
 
+@pytest.mark.parametrize("first_day", range(1, 9))
+def test_reports_published_the_most_days_apart_allowed_form_one_story(first_day: int) -> None:
+    """Whichever weekday the first falls on: articles are compared within windows of days."""
+    first = dt.date(2018, 8, first_day)
+    second = first + dt.timedelta(days=StorySettings().max_days_apart)
+    stories = group_stories(*frames(("a", QUAKE_1, first), ("b", QUAKE_2, second)))
+    assert stories["article_count"].tolist() == [2]
+
+
+def test_reports_published_a_day_too_far_apart_stay_apart() -> None:
+    first = dt.date(2018, 8, 5)
+    second = first + dt.timedelta(days=StorySettings().max_days_apart + 1)
+    stories = group_stories(*frames(("a", QUAKE_1, first), ("b", QUAKE_2, second)))
+    assert sorted(stories["article_count"]) == [1, 1]
+
+
 def test_undated_reports_are_grouped_by_content_alone() -> None:
     stories = group_stories(*frames(("a", QUAKE_1, None), ("b", QUAKE_2, dt.date(2018, 8, 6))))
     assert stories["article_count"].tolist() == [2]
