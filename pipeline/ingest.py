@@ -107,6 +107,26 @@ class _Item:
 
 
 @dataclass(frozen=True)
+class _Content:
+    """What an item's bytes say: its text and metadata with the encoding read, or why they say nothing."""
+
+    extracted: Extracted | None = None
+    encoding: str | None = None
+    rejection: Rejection | None = None
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An item after reading: its bytes' digest and size and their content, or why it could not be read."""
+
+    item: _Item
+    sha256: str | None
+    n_bytes: int = 0
+    content: _Content = field(default_factory=_Content)
+    rejection: Rejection | None = None
+
+
+@dataclass(frozen=True)
 class KeptArticle:
     """An article an earlier batch kept: what a later copy of it is a duplicate of."""
 
@@ -179,33 +199,36 @@ def ingest(
     and line order, or by an earlier batch in `kept_before`) is quarantined
     with the kept article's id. A JSON Lines line is hashed and measured as
     its own UTF-8 bytes, not its file's.
+
+    Items are read first, then the languages of all their texts are detected at
+    once on every core, then the items are vetted in order.
     """
     settings = settings or IngestSettings()
+    now = time.time()
+    reads: list[_Read] = []
+    by_digest: dict[str, _Content] = {}
+    for path in paths:
+        reads.extend(_read(item, settings, by_digest) for item in _expand(path, input_dir, settings, now))
+        if on_progress is not None:
+            on_progress(1)
+    languages = _languages(
+        {content.extracted.text for content in by_digest.values() if _long_enough(content, settings)},
+        settings,
+    )
     raw_rows: list[dict] = []
     rejected: list[dict] = []
     kept = _Kept.seeded(kept_before)
-    now = time.time()
-    items = 0
-    for path in paths:
-        for item in _expand(path, input_dir, settings, now):
-            items += 1
-            sha256 = item.sha256
-            try:
-                if item.rejection is not None:
-                    raise item.rejection
-                data = item.jsonl.text.encode("utf-8") if item.jsonl else _read_bytes(item.path)
-                sha256 = _digest(data)
-                row = _article(item, data, sha256, settings, kept)
-            except Rejection as rejection:
-                rejected.append(_quarantine_row(item, sha256, rejection))
-            else:
-                kept.keep(row)
-                raw_rows.append(row)
-        if on_progress is not None:
-            on_progress(1)
+    for read in reads:
+        try:
+            row = _vetted(read, settings, kept, languages)
+        except Rejection as rejection:
+            rejected.append(_quarantine_row(read.item, read.sha256, rejection))
+        else:
+            kept.keep(row)
+            raw_rows.append(row)
     raw = pd.DataFrame(raw_rows, columns=schema_for("raw_articles").names).astype({"line": "Int32"})
     quarantine = pd.DataFrame(rejected, columns=schema_for("quarantine").names).astype({"line": "Int32"})
-    return IngestResult(raw_articles=raw, quarantine=quarantine, items=items)
+    return IngestResult(raw_articles=raw, quarantine=quarantine, items=len(reads))
 
 
 def _expand(path: Path, input_dir: Path, settings: IngestSettings, now: float) -> list[_Item]:
@@ -270,29 +293,62 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _article(item: _Item, data: bytes, sha256: str, settings: IngestSettings, kept: _Kept) -> dict:
-    """The item's raw-article row; raises Rejection with the reason it is not an article."""
-    kept.check(sha256)
-    if item.jsonl is not None:
-        if len(data) > settings.max_bytes:
-            raise Rejection("too_large", f"line of {len(data)} bytes, over the limit of {settings.max_bytes}")
-        extracted, encoding = read_jsonl_line(item.jsonl.text, item.jsonl.number), item.jsonl.encoding
-    else:
+def _read(item: _Item, settings: IngestSettings, by_digest: dict[str, _Content]) -> _Read:
+    """The item's bytes and what they say; the same bytes are decoded and extracted once."""
+    if item.rejection is not None:
+        return _Read(item, item.sha256, rejection=item.rejection)
+    try:
+        data = item.jsonl.text.encode("utf-8") if item.jsonl else _read_bytes(item.path)
+    except Rejection as rejection:
+        return _Read(item, item.sha256, rejection=rejection)
+    sha256 = _digest(data)
+    if sha256 not in by_digest:
+        by_digest[sha256] = _content(item, data, settings)
+    return _Read(item, sha256, len(data), by_digest[sha256])
+
+
+def _content(item: _Item, data: bytes, settings: IngestSettings) -> _Content:
+    try:
+        if item.jsonl is not None:
+            if len(data) > settings.max_bytes:
+                raise Rejection(
+                    "too_large", f"line of {len(data)} bytes, over the limit of {settings.max_bytes}"
+                )
+            return _Content(read_jsonl_line(item.jsonl.text, item.jsonl.number), item.jsonl.encoding)
         check_not_binary(data)
-        extracted, encoding = _read_file(item.format, data)
+        return _Content(*_read_file(item.format, data))
+    except Rejection as rejection:
+        return _Content(rejection=rejection)
+
+
+def _vetted(
+    read: _Read, settings: IngestSettings, kept: _Kept, languages: dict[str, Rejection | None]
+) -> dict:
+    """The item's raw-article row; raises Rejection with the reason it is not an article."""
+    if read.rejection is not None:
+        raise read.rejection
+    kept.check(read.sha256)
+    content = read.content
+    if content.rejection is not None:
+        raise content.rejection
+    extracted = content.extracted
     article_id = article_id_for(extracted.text)
-    kept.check(sha256, article_id)
-    _check_text(extracted.text, settings)
+    kept.check(read.sha256, article_id)
+    length = len(extracted.text.strip())
+    if length < settings.min_chars:
+        raise Rejection("too_short", f"{length} characters, under the minimum of {settings.min_chars}")
+    if languages[extracted.text] is not None:
+        raise languages[extracted.text]
     metadata = extracted.metadata
     return {
         "article_id": article_id,
-        "source_path": item.source,
-        "sha256": sha256,
-        "n_bytes": len(data),
-        "encoding": encoding,
+        "source_path": read.item.source,
+        "sha256": read.sha256,
+        "n_bytes": read.n_bytes,
+        "encoding": content.encoding,
         "text": extracted.text,
-        "format": item.format,
-        "line": item.line,
+        "format": read.item.format,
+        "line": read.item.line,
         "url": metadata.url,
         "title": metadata.title,
         "outlet": metadata.outlet,
@@ -312,28 +368,37 @@ def _read_file(fmt: str, data: bytes) -> tuple[Extracted, str]:
     return Extracted(text, SourceMetadata()), encoding
 
 
-def _check_text(text: str, settings: IngestSettings) -> None:
-    """Reject text too short to be an article, or in a language not accepted."""
-    length = len(text.strip())
-    if length < settings.min_chars:
-        raise Rejection("too_short", f"{length} characters, under the minimum of {settings.min_chars}")
-    sample = text[:_LANGUAGE_SAMPLE_CHARS]
+def _long_enough(content: _Content, settings: IngestSettings) -> bool:
+    return content.extracted is not None and len(content.extracted.text.strip()) >= settings.min_chars
+
+
+def _languages(texts: set[str], settings: IngestSettings) -> dict[str, Rejection | None]:
+    """For each text, why its language is not accepted, or None when it is.
+
+    Every text is first guessed at once in lingua's threads. A guess outside the
+    accepted languages gets a second opinion, word by word: in a short text one
+    URL or list of names can sway the whole guess.
+    """
+    ordered = sorted(texts)
+    guesses = _detector().detect_languages_in_parallel_of([text[:_LANGUAGE_SAMPLE_CHARS] for text in ordered])
     accepted = _accepted(settings.languages)
-    language = _detector().detect_language_of(sample)
-    if language is None or language in accepted:
-        return
-    # A second opinion, word by word: in a short text one URL or list of names can sway the whole guess.
-    words: Counter[Language] = Counter()
-    for part in _detector().detect_multiple_languages_of(sample):
-        words[part.language] += part.word_count
-    if 2 * sum(words[known] for known in accepted) >= words.total():
-        return
-    names = ", ".join(sorted(known.name.title() for known in accepted))
-    raise Rejection(
-        "not_english",
-        f"detected language {language.name.title()} ({words[language]} of {words.total()} words);"
-        f" accepted: {names}",
-    )
+    verdicts: dict[str, Rejection | None] = {}
+    for text, language in zip(ordered, guesses, strict=True):
+        verdicts[text] = None
+        if language is None or language in accepted:
+            continue
+        words: Counter[Language] = Counter()
+        for part in _detector().detect_multiple_languages_of(text[:_LANGUAGE_SAMPLE_CHARS]):
+            words[part.language] += part.word_count
+        if 2 * sum(words[known] for known in accepted) >= words.total():
+            continue
+        names = ", ".join(sorted(known.name.title() for known in accepted))
+        verdicts[text] = Rejection(
+            "not_english",
+            f"detected language {language.name.title()} ({words[language]} of {words.total()} words);"
+            f" accepted: {names}",
+        )
+    return verdicts
 
 
 @cache
