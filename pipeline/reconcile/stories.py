@@ -67,6 +67,15 @@ class StorySettings:
 
 
 @dataclass(frozen=True)
+class _Described:
+    """What a story row reads of each member article."""
+
+    published_date: object
+    title: object
+    outlet: object
+
+
+@dataclass(frozen=True)
 class _Corpus:
     """What the event step reads: each article's words, entities and date, and the pairs to weigh."""
 
@@ -102,12 +111,15 @@ def group_stories(
     corpus = _Corpus(word_counts, entity_counts, days, (pairs + pairs.T).tocsr(), settings)
     linked = weights >= settings.min_similarity
 
-    indexed = ordered.set_index("article_id")
+    described = {
+        row.article_id: _Described(row.published_date, row.title, row.outlet)
+        for row in ordered[["article_id", "published_date", "title", "outlet"]].itertuples(index=False)
+    }
     stories = []
     for topic in _components(len(ids), rows[linked], cols[linked]):
         for event in _events(topic, corpus):
             members = sorted(ordered["article_id"][event])
-            stories.append(_story_row(members, indexed))
+            stories.append(_story_row(members, described))
             if on_progress is not None:
                 on_progress(len(members))
     return pd.DataFrame(stories, columns=columns).sort_values("story_id", ignore_index=True)
@@ -283,20 +295,21 @@ def _best_sweep_cut(graph: sp.csr_matrix, order: np.ndarray) -> tuple[float, int
     return float(ncut[best]), best + 1
 
 
-def _story_row(article_ids: list[str], articles: pd.DataFrame) -> dict:
-    members = articles.loc[article_ids]
-    dated = members["published_date"].dropna()
+def _story_row(article_ids: list[str], described: dict[str, _Described]) -> dict:
+    members = [described[article_id] for article_id in article_ids]
+    dated = [member.published_date for member in members if not pd.isna(member.published_date)]
     titled = sorted(
-        (pd.isna(row.published_date), str(row.published_date), row.Index, row.title)
-        for row in members.itertuples()
-        if isinstance(row.title, str)
+        (pd.isna(member.published_date), str(member.published_date), article_id, member.title)
+        for article_id, member in zip(article_ids, members, strict=True)
+        if isinstance(member.title, str)
     )
-    outlets = members["outlet"]
+    outlets = [member.outlet for member in members]
+    named = {outlet for outlet in outlets if not pd.isna(outlet)}
     return {
         "story_id": "S" + hashlib.sha256("|".join(article_ids).encode()).hexdigest()[:12],
         "title": titled[0][-1] if titled else None,
         "article_ids": article_ids,
-        "first_published": min(dated) if len(dated) else None,
-        "outlet_count": outlets.dropna().nunique() + int(outlets.isna().sum()),
+        "first_published": min(dated) if dated else None,
+        "outlet_count": len(named) + sum(pd.isna(outlet) for outlet in outlets),
         "article_count": len(article_ids),
     }
