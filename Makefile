@@ -35,7 +35,7 @@ run: install
 	$(VENV)/bin/newsrecon run --input $(INPUT) --warehouse $(WAREHOUSE)
 
 test: install browser
-	$(VENV)/bin/pytest -n 2 --dist loadfile --durations=15
+	$(VENV)/bin/pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 # Debian's Chromium for the end-to-end UI test (installed when missing and possible; the test skips otherwise).
 browser:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,15 +221,23 @@ def _process_batches(
             summary.add(execute(instance, None, list(CROSS_BATCH_ASSETS)))
 
 
-def validate(input_dir: Path, warehouse_dir: WarehousePath) -> RunSummary:
-    """Run every check on the tables as they stand, recomputing nothing, once per batch.
+def validate(
+    input_dir: Path, warehouse_dir: WarehousePath, checks: Collection[str] | None = None
+) -> RunSummary:
+    """Run every check (or those named in `checks`) on the tables as they stand, recomputing nothing.
 
-    The per-batch checks read the batch named by the run's partition tag; the
-    cross-batch checks read every batch (and so run once per batch too).
+    The checks run once per batch: the per-batch checks read the batch named by
+    the run's partition tag; the cross-batch checks read every batch. Naming the
+    checks spares the seconds each Great Expectations suite takes when only some matter.
     """
-    job = build_definitions(str(input_dir), str(warehouse_dir), executor="in_process").resolve_job_def(
-        VALIDATE_JOB
-    )
+    definitions = build_definitions(str(input_dir), str(warehouse_dir), executor="in_process")
+    job = definitions.resolve_job_def(VALIDATE_JOB)
+    if checks is not None:
+        selected = {key for key in job.asset_layer.asset_graph.asset_check_keys if key.name in checks}
+        unknown = sorted(set(checks) - {key.name for key in selected})
+        if unknown:
+            raise KeyError(f"no such checks: {', '.join(unknown)}")
+        job = job.get_subset(asset_check_selection=selected)
     keys = BatchLedger(warehouse_dir).keys()
     summary = RunSummary(batches=keys)
     with dg.DagsterInstance.ephemeral() as instance:

@@ -25,8 +25,10 @@ DASK_ADDRESS_ENV = "DASK_SCHEDULER_ADDRESS"
 DEFAULT_EXECUTOR = "multiprocess"
 # Step processes are forked from a server that has imported these once, instead of each importing
 # Great Expectations, spaCy and Dagster afresh (seconds per step under `spawn`, Dagster's default);
-# the definitions import GX only when a check first runs, so it is named on its own.
-PRELOAD_MODULES = ("pipeline.definitions", "pipeline.gx")
+# the definitions import GX only when a check first runs, so it is named on its own. Each step process
+# also opens the run's Dagster instance, whose SQLite storage imports Alembic and SQLAlchemy (a second
+# per step, more than many steps' own work).
+PRELOAD_MODULES = ("pipeline.definitions", "pipeline.gx", "dagster._core.storage.sqlite_storage")
 
 
 class ExecutorUnavailable(RuntimeError):

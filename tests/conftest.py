@@ -25,6 +25,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 # CI clones the project with `shared/` beside it.
 SHARED = ROOT.parent / "shared"
+# The test files that take minutes, longest first. `make test` (`pytest -n 2 --dist loadfile
+# --no-loadscope-reorder`) hands out files in collection order, so both workers start on these and
+# the short files fill in around them, instead of one worker running a long file alone at the end.
+SLOWEST_FILES = (
+    "test_ui_e2e.py",
+    "test_object_storage.py",
+    "test_executors.py",
+    "test_postgres.py",
+    "test_incremental.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @dataclass

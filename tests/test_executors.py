@@ -154,8 +154,8 @@ def test_multiprocess_concurrency_comes_from_the_environment_and_yields_to_run_c
 
     assert executor_config({})["max_concurrent"] == 3
     assert executor_config({"execution": {"config": {"max_concurrent": 1}}})["max_concurrent"] == 1
-    preloaded = {"forkserver": {"preload_modules": ["pipeline.definitions", "pipeline.gx"]}}
-    assert executor_config({})["start_method"] == preloaded
+    preloaded = ["pipeline.definitions", "pipeline.gx", "dagster._core.storage.sqlite_storage"]
+    assert executor_config({})["start_method"] == {"forkserver": {"preload_modules": preloaded}}
 
 
 def test_dask_joins_the_scheduler_named_in_the_environment_or_starts_a_local_cluster(

@@ -82,11 +82,17 @@ def test_rerun_without_new_files_makes_no_batch(two_batches) -> None:
     assert "articles" not in summary.tables and "stories" in summary.tables
 
 
-def test_copy_arriving_in_a_later_batch_is_quarantined_as_a_duplicate(tmp_path: Path, two_batches) -> None:
+def _copy_of_two_batches(two_batches, tmp_path: Path) -> tuple[Path, Path]:
+    """The input folder and warehouse of `two_batches`, copied for a test that changes them."""
     input_dir, warehouse, _ = two_batches
     work_input, work_warehouse = tmp_path / "input", tmp_path / "warehouse"
     shutil.copytree(input_dir, work_input)
     shutil.copytree(warehouse, work_warehouse)
+    return work_input, work_warehouse
+
+
+def test_copy_arriving_in_a_later_batch_is_quarantined_as_a_duplicate(tmp_path: Path, two_batches) -> None:
+    work_input, work_warehouse = _copy_of_two_batches(two_batches, tmp_path)
     shutil.copy2(SEEDS[0], work_input / "resent.txt")
     summary = run(work_input, work_warehouse, "en_core_web_sm", show_progress=False, settle_seconds=0)
     assert summary.success
@@ -116,14 +122,13 @@ def test_files_still_being_written_wait_for_a_later_batch(tmp_path: Path) -> Non
     )
 
 
-def test_a_batch_left_unfinished_is_finished_by_the_next_run(tmp_path: Path) -> None:
-    input_dir, warehouse = _copy(SEEDS[:2], tmp_path / "input"), tmp_path / "warehouse"
-    assert run(input_dir, warehouse, "en_core_web_sm", show_progress=False, settle_seconds=0).success
-    (key,) = BatchLedger(warehouse).keys()
-    shutil.rmtree(table_dir(warehouse, "claims", key))
+def test_a_batch_left_unfinished_is_finished_by_the_next_run(tmp_path: Path, two_batches) -> None:
+    input_dir, warehouse = _copy_of_two_batches(two_batches, tmp_path)
+    keys = BatchLedger(warehouse).keys()
+    shutil.rmtree(table_dir(warehouse, "claims", keys[0]))
     summary = run(input_dir, warehouse, "en_core_web_sm", show_progress=False, settle_seconds=0)
-    assert summary.success and summary.batches == [key]
-    assert partition_keys(warehouse, "claims") == [key]
+    assert summary.success and summary.batches == [keys[0]]
+    assert partition_keys(warehouse, "claims") == keys
 
 
 def test_rewritten_file_is_read_again_as_a_new_version(tmp_path: Path) -> None:
@@ -187,15 +192,14 @@ def test_sensor_registers_a_batch_whose_tick_failed_after_writing_it(tmp_path: P
         assert [r.partition_key for r in result.run_requests] == [orphan.key]
 
 
-def test_backfill_processes_named_batches_again_with_the_same_files(tmp_path: Path) -> None:
-    input_dir, warehouse = _copy(SEEDS[:2], tmp_path / "input"), tmp_path / "warehouse"
-    assert run(input_dir, warehouse, "en_core_web_sm", show_progress=False, settle_seconds=0).success
-    (key,) = BatchLedger(warehouse).keys()
+def test_backfill_processes_named_batches_again_with_the_same_files(tmp_path: Path, two_batches) -> None:
+    input_dir, warehouse = _copy_of_two_batches(two_batches, tmp_path)
+    keys = BatchLedger(warehouse).keys()
     before = read_table(warehouse, "claims")
-    _copy(SEEDS[2:3], input_dir)
-    summary = backfill(input_dir, warehouse, "en_core_web_sm", show_progress=False, keys=[key])
-    assert summary.success and summary.batches == [key]
-    assert BatchLedger(warehouse).keys() == [key], "a backfill must not batch new files"
+    shutil.copy2(SEEDS[0], input_dir / "arrived_since.txt")
+    summary = backfill(input_dir, warehouse, "en_core_web_sm", show_progress=False, keys=[keys[0]])
+    assert summary.success and summary.batches == [keys[0]]
+    assert BatchLedger(warehouse).keys() == keys, "a backfill must not batch new files"
     assert read_table(warehouse, "claims").equals(before)
 
 

@@ -56,11 +56,13 @@ def cli(input_dir: Path, warehouse: Path) -> list[str]:
     ]
 
 
-def test_a_run_killed_midway_leaves_complete_tables_and_the_next_run_finishes(tmp_path: Path) -> None:
+def test_a_run_killed_midway_leaves_complete_tables_and_the_next_run_finishes(
+    seed_run: SeedRun, tmp_path: Path
+) -> None:
     input_dir, warehouse = tmp_path / "input", tmp_path / "warehouse"
     shutil.copytree(SAMPLE, input_dir)
-    subprocess.run(cli(input_dir, warehouse), cwd=ROOT, check=True, capture_output=True, timeout=600)
-    before = tables(warehouse)
+    shutil.copytree(seed_run.warehouse, warehouse)
+    before = seed_run.tables
     add_article(input_dir, "late/wildfire.txt")
     killed = subprocess.Popen(
         cli(input_dir, warehouse), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -72,7 +74,7 @@ def test_a_run_killed_midway_leaves_complete_tables_and_the_next_run_finishes(tm
     assert killed.wait(timeout=60) == -signal.SIGKILL, "the run finished before it could be killed"
 
     midway = tables(warehouse)
-    subprocess.run(cli(input_dir, warehouse), cwd=ROOT, check=True, capture_output=True, timeout=600)
+    assert run(input_dir, warehouse, "en_core_web_sm", show_progress=False).success
     after = tables(warehouse)
     assert len(after["articles"]) == len(before["articles"]) + 1
     for table in TABLES:
