@@ -206,14 +206,13 @@ def ingest(
     settings = settings or IngestSettings()
     now = time.time()
     reads: list[_Read] = []
-    by_digest: dict[str, _Content] = {}
+    by_digest: dict[tuple[str, str], _Content] = {}
     for path in paths:
         reads.extend(_read(item, settings, by_digest) for item in _expand(path, input_dir, settings, now))
         if on_progress is not None:
             on_progress(1)
     languages = _languages(
-        {content.extracted.text for content in by_digest.values() if _long_enough(content, settings)},
-        settings,
+        {read.content.extracted.text for read in reads if _long_enough(read.content, settings)}, settings
     )
     raw_rows: list[dict] = []
     rejected: list[dict] = []
@@ -293,8 +292,8 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read(item: _Item, settings: IngestSettings, by_digest: dict[str, _Content]) -> _Read:
-    """The item's bytes and what they say; the same bytes are decoded and extracted once."""
+def _read(item: _Item, settings: IngestSettings, by_digest: dict[tuple[str, str], _Content]) -> _Read:
+    """The item's bytes and what they say; the same bytes of one format are decoded and extracted once."""
     if item.rejection is not None:
         return _Read(item, item.sha256, rejection=item.rejection)
     try:
@@ -302,9 +301,11 @@ def _read(item: _Item, settings: IngestSettings, by_digest: dict[str, _Content])
     except Rejection as rejection:
         return _Read(item, item.sha256, rejection=rejection)
     sha256 = _digest(data)
-    if sha256 not in by_digest:
-        by_digest[sha256] = _content(item, data, settings)
-    return _Read(item, sha256, len(data), by_digest[sha256])
+    if item.jsonl is not None:  # a line's content names its line number
+        return _Read(item, sha256, len(data), _content(item, data, settings))
+    if (sha256, item.format) not in by_digest:
+        by_digest[sha256, item.format] = _content(item, data, settings)
+    return _Read(item, sha256, len(data), by_digest[sha256, item.format])
 
 
 def _content(item: _Item, data: bytes, settings: IngestSettings) -> _Content:

@@ -176,9 +176,14 @@ def _similar_pairs(
     undated = np.flatnonzero(np.isnat(published))
     dated = np.flatnonzero(~np.isnat(published))
     windows = published[dated].astype("int64") // (max_days + 1)
+    order = np.argsort(windows, kind="stable")
+    dated, windows = dated[order], windows[order]
+    values, starts = np.unique(windows, return_index=True)
+    ends = np.r_[starts, len(dated)][1:]
     blocks = [(undated, np.arange(len(published)))]
-    for window in np.unique(windows):
-        blocks.append((dated[windows == window], dated[(windows == window) | (windows == window + 1)]))
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        with_next = i + 1 < len(values) and values[i + 1] == values[i] + 1
+        blocks.append((dated[start:end], dated[start : ends[i + 1] if with_next else end]))
     found = []
     for first, second in blocks:
         product = (vectors[first] @ vectors[second].T).tocoo()
@@ -188,7 +193,7 @@ def _similar_pairs(
     rows, cols = np.minimum(rows, cols), np.maximum(rows, cols)
     keep = rows < cols
     rows, cols, weights = rows[keep], cols[keep], weights[keep]
-    # A pair of two undated articles, or of an undated and a dated one, is found twice.
+    # A pair within one window, or with an undated article, is found from both of its ends.
     _, unique = np.unique(rows * len(published) + cols, return_index=True)
     rows, cols, weights = rows[unique], cols[unique], weights[unique]
     dated_pair, close = _dated_within(published, rows, cols, max_days)
