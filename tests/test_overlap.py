@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
+from pandas.testing import assert_frame_equal
 
 from pipeline.reconcile import overlap as overlap_module
 from pipeline.reconcile.overlap import COLUMNS, OverlapSettings, independent_groups, source_overlap
@@ -122,13 +124,24 @@ def test_pairs_are_found_through_shared_shingles_not_by_comparing_all_pairs(
     articles = [(f"x{n:02}", " ".join(rng.choices(words, k=200))) for n in range(40)]
     articles += [("a", INTRO_A + WIRE), ("b", INTRO_B + WIRE)]
     measured = []
-    measure = overlap_module._shared_passages
+    match = overlap_module._story_matches
     monkeypatch.setattr(
-        overlap_module, "_shared_passages", lambda *args: measured.append(1) or measure(*args)
+        overlap_module, "_story_matches", lambda bodies, pairs: measured.extend(pairs) or match(bodies, pairs)
     )
     found = overlap_of(*articles)
     assert found[["article_id", "other_article_id"]].values.tolist() == [["a", "b"]]
     assert len(measured) == 1, "only the one candidate pair is measured, not 42 * 41 / 2"
+
+
+def test_colliding_shingle_hashes_are_checked_word_by_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = [f"w{n}" for n in range(50)]
+    rng = random.Random(1)
+    articles = [(f"x{n}", " ".join(rng.choices(words, k=300))) for n in range(3)]
+    articles += [("a", INTRO_A + WIRE), ("b", INTRO_B + "Rebel fighters seized the north.\n" + WIRE)]
+    expected = overlap_of(*articles)
+    monkeypatch.setattr(overlap_module, "_BASE", np.uint64(0))  # a shingle's hash is now its last word
+    assert_frame_equal(overlap_of(*articles), expected)
+    assert expected[["article_id", "other_article_id"]].values.tolist() == [["a", "b"]]
 
 
 def test_boilerplate_in_many_articles_does_not_make_candidates() -> None:

@@ -15,8 +15,10 @@ background text reused for event after event, and would make the pairs grow
 with the square of the archive. A shingle held by more than
 `max_shingle_articles` articles of the whole corpus is boilerplate and is not
 used for blocking.
-Each candidate pair is then measured word by word: maximal common runs of
-at least `min_passage_words` words, each word of either article used once.
+Candidate pairs are then measured from the shingles they share, matched in
+one sorted join per story: maximal common runs of at least
+`min_passage_words` words, checked word by word (hashes can collide), each
+word of either article used once.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import numpy as np
 import pandas as pd
@@ -78,15 +80,15 @@ def source_overlap(
     bodies = _bodies(articles, sentences, quotes, n)
     ids = sorted(bodies)
     in_story, most = _story_numbers(ids, stories), settings.max_shingle_articles
-    candidates = _candidates([bodies[article_id] for article_id in ids], in_story, most)
+    ordered = [bodies[article_id] for article_id in ids]
+    candidates = _candidates(ordered, in_story, most)
+    runs = _shared_runs(ordered, candidates, in_story, n)
     rows = []
-    for first, second in ((ids[i], ids[j]) for i, j in sorted(candidates)):
-        passages = _shared_passages(bodies[first], bodies[second], n)
-        if not passages:
-            continue
+    for i, j in sorted(runs):
+        passages = _passages(ordered[i], ordered[j], runs[i, j])
         shared = sum(passages)
-        shorter = min(bodies[first].length, bodies[second].length)
-        rows.append((first, second, shared, shared / shorter, len(passages)))
+        shorter = min(ordered[i].length, ordered[j].length)
+        rows.append((ids[i], ids[j], shared, shared / shorter, len(passages)))
     return pd.DataFrame(rows, columns=COLUMNS).astype(
         {"shared_chars": "int64", "shared_share": "float64", "passages": "int64"}
     )
@@ -115,45 +117,60 @@ def independent_groups(article_ids: list[str], overlap: pd.DataFrame) -> list[se
 def _bodies(
     articles: pd.DataFrame, sentences: pd.DataFrame, quotes: pd.DataFrame, n: int
 ) -> dict[str, _Body]:
-    body_spans = sentences[sentences["kind"] == BODY].groupby("article_id")
-    quote_spans = quotes.groupby("article_id")
+    body_spans = _spans_by_article(sentences[sentences["kind"] == BODY])
+    quote_spans = _spans_by_article(quotes)
     vocabulary: dict[str, int] = {}
-    bodies = {}
-    for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
-        spans = body_spans.get_group(article_id) if article_id in body_spans.groups else None
-        quoted = quote_spans.get_group(article_id) if article_id in quote_spans.groups else None
-        bodies[article_id] = _body(text, spans, quoted, n, vocabulary)
-    return bodies
+    return {
+        article_id: _body(text, body_spans.get(article_id), quote_spans.get(article_id), n, vocabulary)
+        for article_id, text in zip(articles["article_id"], articles["text"], strict=True)
+    }
+
+
+def _spans_by_article(frame: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each article's `(start_char, end_char)` arrays, from one sort (not a lookup per article)."""
+    ids = frame["article_id"].to_numpy(object)
+    order = np.argsort(ids, kind="stable")
+    ids, starts, ends = ids[order], frame["start_char"].to_numpy()[order], frame["end_char"].to_numpy()[order]
+    firsts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])[: len(ids)]
+    bounds = np.r_[firsts, len(ids)]
+    return {ids[a]: (starts[a:b], ends[a:b]) for a, b in pairwise(bounds)}
+
+
+def _covered(length: int, spans: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
+    """Whether each character of a text of `length` lies inside one of `spans`."""
+    depth = np.zeros(length + 1, np.int64)
+    if spans is not None:
+        np.add.at(depth, spans[0], 1)
+        np.add.at(depth, spans[1], -1)
+    return np.cumsum(depth[:length]) > 0
 
 
 def _body(
-    text: str, spans: pd.DataFrame | None, quoted: pd.DataFrame | None, n: int, vocabulary: dict[str, int]
+    text: str,
+    spans: tuple[np.ndarray, np.ndarray] | None,
+    quoted: tuple[np.ndarray, np.ndarray] | None,
+    n: int,
+    vocabulary: dict[str, int],
 ) -> _Body:
     """Words of the body sentences outside quotes; a word left out cuts the text there."""
-    readable = bytearray(len(text))
-    for frame, value in ((spans, 1), (quoted, 0)):
-        if frame is not None:
-            for start, end in zip(frame["start_char"], frame["end_char"], strict=True):
-                readable[start:end] = bytes([value]) * (end - start)
-    words: list[str] = []
-    segments: list[int] = []  # which uncut stretch of text each word stands in
-    segment = 0
-    for match in _WORD.finditer(text):
-        if not all(readable[match.start() : match.end()]):
-            segment += 1
-            continue
-        words.append(anyascii(match.group()).casefold())
-        segments.append(segment)
-    count = len(words) - n + 1
-    if count <= 0:
-        return _Body(words, np.zeros(0, np.int64), np.zeros(0, np.uint64), _chars(words))
+    unreadable = np.r_[0, np.cumsum(~_covered(len(text), spans) | _covered(len(text), quoted))]
+    found = [(match.group(), match.start(), match.end()) for match in _WORD.finditer(text)]
+    bounds = np.array([(start, end) for _, start, end in found], np.int64).reshape(-1, 2)
+    kept = unreadable[bounds[:, 1]] == unreadable[bounds[:, 0]]
+    segments = np.cumsum(~kept)[kept]  # which uncut stretch of text each kept word stands in
+    words = [
+        (word if word.isascii() else anyascii(word)).casefold()
+        for (word, _, _), keep in zip(found, kept.tolist(), strict=True)
+        if keep
+    ]
+    count = max(len(words) - n + 1, 0)
     codes = np.fromiter(
         (vocabulary.setdefault(word, len(vocabulary)) for word in words), np.uint64, len(words)
     )
     hashes = np.zeros(count, np.uint64)
     for offset in range(n):  # a polynomial hash of n word codes, modulo 2**64
         hashes = hashes * _BASE + codes[offset : offset + count]
-    in_segment = np.asarray(segments[:count]) == np.asarray(segments[n - 1 :])
+    in_segment = segments[:count] == segments[n - 1 :]
     return _Body(words, np.flatnonzero(in_segment), hashes[in_segment], _chars(words))
 
 
@@ -194,35 +211,80 @@ def _chars(words: list[str]) -> int:
     return sum(map(len, words)) + max(len(words) - 1, 0)
 
 
-def _shared_passages(first: _Body, second: _Body, n: int) -> list[int]:
-    """Normalized lengths of the maximal passages the two bodies share, each word used once."""
-    common = np.intersect1d(first.hashes, second.hashes)
-    where: dict[int, list[int]] = defaultdict(list)
-    in_second = np.isin(second.hashes, common)
-    for j, shingle in zip(second.starts[in_second].tolist(), second.hashes[in_second].tolist(), strict=True):
-        where[shingle].append(j)
-    in_first = np.isin(first.hashes, common)
-    matches = [
-        (i, j)
-        for i, shingle in zip(first.starts[in_first].tolist(), first.hashes[in_first].tolist(), strict=True)
-        for j in where[shingle]
-        if first.words[i : i + n] == second.words[j : j + n]  # else a hash collision
-    ]
-    # Runs of matching shingles along one diagonal (same offset between the two texts).
-    runs: dict[int, list[list[int]]] = defaultdict(list)
-    for i, j in matches:
-        diagonal = runs[i - j]
-        if diagonal and diagonal[-1][1] == i - 1:
-            diagonal[-1][1] = i
-        else:
-            diagonal.append([i, i])
-    passages = sorted(
-        ((start, last + n, start - offset) for offset, found in runs.items() for start, last in found),
-        key=lambda run: (run[0] - run[1], run[0]),
-    )
+def _shared_runs(
+    bodies: list[_Body], candidates: set[tuple[int, int]], stories: np.ndarray, n: int
+) -> dict[tuple[int, int], list[tuple[int, int, int]]]:
+    """For each candidate pair, the maximal runs of shingles it shares along one diagonal (same
+    offset between the texts), as `(start, end)` words in the first body and the start in the second.
+
+    The shingles of a story's bodies are matched in one sorted join (not pair by pair), so the
+    cost follows the shared shingles rather than a fixed price per pair."""
+    by_story: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair in candidates:
+        by_story[int(stories[pair[0]])].append(pair)
+    runs: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    for pairs in by_story.values():
+        first, second, i, j = _story_matches(bodies, pairs)
+        along = np.lexsort((i, i - j, second, first))
+        first, second, i, j = first[along], second[along], i[along], j[along]
+        new_run = np.ones(len(i), bool)
+        new_run[1:] = (
+            (first[1:] != first[:-1])
+            | (second[1:] != second[:-1])
+            | (i[1:] - j[1:] != i[:-1] - j[:-1])
+            | (i[1:] != i[:-1] + 1)
+        )
+        starts = np.flatnonzero(new_run)
+        lasts = np.append(starts[1:], len(i)) - 1
+        found = zip(
+            first[starts].tolist(),
+            second[starts].tolist(),
+            i[starts].tolist(),
+            j[starts].tolist(),
+            i[lasts].tolist(),
+            strict=True,
+        )
+        for a, b, start, other_start, last in found:
+            words, other_words, end = bodies[a].words, bodies[b].words, last + n
+            if words[start:end] == other_words[other_start : other_start + end - start]:
+                runs[a, b].append((start, end, other_start))
+            else:  # a hash collision inside the run: keep its genuinely equal shingles
+                runs[a, b].extend(_verified_runs(words, other_words, start, last, other_start, n))
+    return {pair: verified for pair, verified in runs.items() if verified}
+
+
+def _story_matches(
+    bodies: list[_Body], pairs: list[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of equal shingles between the bodies of candidate `pairs` (of one story):
+    first body, second body, and the shingle's first word in each."""
+    members = sorted({body for pair in pairs for body in pair})
+    hashes = np.concatenate([bodies[member].hashes for member in members])
+    owners = np.repeat(members, [len(bodies[member].hashes) for member in members])
+    starts = np.concatenate([bodies[member].starts for member in members])
+    order = np.lexsort((starts, owners, hashes))
+    hashes, owners, starts = hashes[order], owners[order], starts[order]
+    new_shingle = np.ones(len(hashes), bool)
+    new_shingle[1:] = hashes[1:] != hashes[:-1]
+    shingle_ends = np.append(np.flatnonzero(new_shingle)[1:], len(hashes))
+    later = shingle_ends[np.cumsum(new_shingle) - 1] - np.arange(len(hashes)) - 1
+    a = np.repeat(np.arange(len(hashes)), later)
+    b = a + 1 + np.arange(len(a)) - np.repeat(np.cumsum(later) - later, later)
+    keys = owners[a] * len(bodies) + owners[b]
+    wanted = np.isin(keys, [first * len(bodies) + second for first, second in pairs])
+    a, b = a[wanted], b[wanted]
+    return owners[a], owners[b], starts[a], starts[b]
+
+
+def _passages(first: _Body, second: _Body, runs: list[tuple[int, int, int]]) -> list[int]:
+    """Normalized lengths of the maximal passages the two bodies share, each word used once:
+    the longest runs first."""
+    if len(runs) == 1:
+        start, end, _ = runs[0]
+        return [_chars(first.words[start:end])]
     used_first, used_second = bytearray(len(first.words)), bytearray(len(second.words))
     lengths = []
-    for start, end, other_start in passages:
+    for start, end, other_start in sorted(runs, key=lambda run: (run[0] - run[1], *run)):
         other_end = other_start + end - start
         if any(used_first[start:end]) or any(used_second[other_start:other_end]):
             continue
@@ -230,3 +292,22 @@ def _shared_passages(first: _Body, second: _Body, n: int) -> list[int]:
         used_second[other_start:other_end] = b"\x01" * (end - start)
         lengths.append(_chars(first.words[start:end]))
     return lengths
+
+
+def _verified_runs(
+    first: list[str], second: list[str], start: int, last: int, other_start: int, n: int
+) -> list[tuple[int, int, int]]:
+    """The runs within the run `start`..`last` whose shingles are equal word for word."""
+    runs: list[tuple[int, int, int]] = []
+    previous = None
+    for i in range(start, last + 1):
+        j = other_start + i - start
+        if first[i : i + n] != second[j : j + n]:
+            continue
+        if previous == i - 1:
+            run_start, _, run_other = runs.pop()
+            runs.append((run_start, i + n, run_other))
+        else:
+            runs.append((i, i + n, j))
+        previous = i
+    return runs
