@@ -495,26 +495,29 @@ def _entities(warehouse: Warehouse, labels: Mapping[str, str]) -> list[EntityVie
     mentions = warehouse.rows("mentions", "article_id", labels)
     if mentions.empty:
         return []
-    counts = mentions.groupby("entity_id").agg(
-        mentions=("mention_id", "size"), articles=("article_id", "nunique")
-    )
-    entities = warehouse.rows("entities", "entity_id", counts.index).set_index("entity_id")
-    views = []
-    for entity_id, count in counts.iterrows():
-        if entity_id not in entities.index:
-            continue
-        entity = entities.loc[entity_id]
-        name = str(entity["name"])
-        views.append(
-            EntityView(
-                name=name,
-                label=str(entity["label"]),
-                aliases=sorted({str(alias) for alias in _items(entity["aliases"])} - {name}),
-                mentions=int(count["mentions"]),
-                articles=int(count["articles"]),
-            )
+    mention_counts: Counter[str] = Counter()
+    articles_of: dict[str, set[str]] = defaultdict(set)
+    for entity_id, article_id in zip(mentions["entity_id"], mentions["article_id"], strict=True):
+        if _present(entity_id) is not None:
+            mention_counts[entity_id] += 1
+            articles_of[entity_id].add(article_id)
+    entities = warehouse.rows("entities", "entity_id", mention_counts)
+    views = {
+        entity_id: EntityView(
+            name=str(name),
+            label=str(label),
+            aliases=sorted({str(alias) for alias in _items(aliases)} - {str(name)}),
+            mentions=mention_counts[entity_id],
+            articles=len(articles_of[entity_id]),
         )
-    return sorted(views, key=lambda view: (-view.mentions, view.name))
+        for entity_id, name, label, aliases in zip(
+            entities["entity_id"], entities["name"], entities["label"], entities["aliases"], strict=True
+        )
+    }
+    return [
+        views[entity_id]
+        for entity_id in sorted(views, key=lambda key: (-views[key].mentions, views[key].name, key))
+    ]
 
 
 def _overlap(warehouse: Warehouse, labels: Mapping[str, str]) -> list[OverlapView]:
