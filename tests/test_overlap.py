@@ -144,6 +144,18 @@ def test_colliding_shingle_hashes_are_checked_word_by_word(monkeypatch: pytest.M
     assert expected[["article_id", "other_article_id"]].values.tolist() == [["a", "b"]]
 
 
+def test_a_story_too_large_to_join_at_once_is_joined_in_parts_with_the_same_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = WIRE.split("\n")
+    articles = [("a", INTRO_A + WIRE), ("b", INTRO_B + WIRE), ("c", "\n".join([lines[0], QUOTE, lines[2]]))]
+    articles += [("d", UNRELATED + "\n" + lines[1]), ("e", UNRELATED)]
+    whole = overlap_of(*articles)
+    monkeypatch.setattr(overlap_module, "_MAX_JOINED", 1)
+    assert_frame_equal(overlap_of(*articles), whole)
+    assert len(whole) == 6, "a, b, c share lines 0 and 2; a, b, d share line 1; d, e one paragraph"
+
+
 def test_boilerplate_in_many_articles_does_not_make_candidates() -> None:
     footer = "\nThis story has been published from a wire agency feed without modifications to the text."
     articles = [("a", INTRO_A + footer), ("b", INTRO_B + footer), ("c", UNRELATED + footer)]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations, pairwise
 
@@ -38,6 +39,8 @@ from pipeline.reconcile.groups import UnionFind
 COLUMNS = ["article_id", "other_article_id", "shared_chars", "shared_share", "passages"]
 _WORD = re.compile(r"[^\W_]+(?:['’‘][^\W_]+)*")
 _BASE = np.uint64(0x9E3779B97F4A7C15)
+# Rows of one shingle join (pairs of holders of a shingle): bounds its memory to a few hundred MB.
+_MAX_JOINED = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -223,8 +226,9 @@ def _shared_runs(
     for pair in candidates:
         by_story[int(stories[pair[0]])].append(pair)
     runs: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
-    for pairs in by_story.values():
-        first, second, i, j = _story_matches(bodies, pairs)
+    for first, second, i, j in (
+        matched for pairs in by_story.values() for matched in _story_matches(bodies, sorted(pairs))
+    ):
         along = np.lexsort((i, i - j, second, first))
         first, second, i, j = first[along], second[along], i[along], j[along]
         new_run = np.ones(len(i), bool)
@@ -255,9 +259,13 @@ def _shared_runs(
 
 def _story_matches(
     bodies: list[_Body], pairs: list[tuple[int, int]]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Every pair of equal shingles between the bodies of candidate `pairs` (of one story):
-    first body, second body, and the shingle's first word in each."""
+    first body, second body, and the shingle's first word in each.
+
+    The join pairs every holder of a shingle with every other, so a story of
+    thousands of articles sharing boilerplate would make it huge: above
+    `_MAX_JOINED` rows the pairs are halved (a pair's matches always stay in one part)."""
     members = sorted({body for pair in pairs for body in pair})
     hashes = np.concatenate([bodies[member].hashes for member in members])
     owners = np.repeat(members, [len(bodies[member].hashes) for member in members])
@@ -268,12 +276,16 @@ def _story_matches(
     new_shingle[1:] = hashes[1:] != hashes[:-1]
     shingle_ends = np.append(np.flatnonzero(new_shingle)[1:], len(hashes))
     later = shingle_ends[np.cumsum(new_shingle) - 1] - np.arange(len(hashes)) - 1
+    if later.sum() > _MAX_JOINED and len(pairs) > 1:
+        yield from _story_matches(bodies, pairs[: len(pairs) // 2])
+        yield from _story_matches(bodies, pairs[len(pairs) // 2 :])
+        return
     a = np.repeat(np.arange(len(hashes)), later)
     b = a + 1 + np.arange(len(a)) - np.repeat(np.cumsum(later) - later, later)
     keys = owners[a] * len(bodies) + owners[b]
     wanted = np.isin(keys, [first * len(bodies) + second for first, second in pairs])
     a, b = a[wanted], b[wanted]
-    return owners[a], owners[b], starts[a], starts[b]
+    yield owners[a], owners[b], starts[a], starts[b]
 
 
 def _passages(first: _Body, second: _Body, runs: list[tuple[int, int, int]]) -> list[int]:
