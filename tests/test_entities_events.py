@@ -255,3 +255,24 @@ def test_a_lone_letter_is_no_mention() -> None:
 def test_quote_marks_written_as_backticks_are_not_part_of_a_name() -> None:
     found = extracted("The actress starred in `` Bettie Page Reveals All '' last year .\n")
     assert [text for text, _ in found if "Bettie" in text] == ["Bettie Page Reveals All"]
+
+
+def test_a_common_noun_opening_a_sentence_is_no_name() -> None:
+    found = extracted(
+        "Arson suspected in church fire\n"
+        "Investigators said the fire was arson and the church was a total loss .\n"
+        "Police say the gunman fled on foot .\n"
+        "Two police officers were hurt in Staunton on Tuesday .\n"
+    )
+    texts = [text for text, _ in found]
+    assert "Arson" not in texts
+    assert "Police" not in texts
+    assert ("Staunton", "GPE") in found
+
+
+def test_a_name_that_opens_a_sentence_stays_a_name_when_the_article_uses_it_only_otherwise() -> None:
+    found = extracted(
+        "Felt died on Thursday at his home in Santa Rosa , his family said .\n"
+        "He had felt unwell for weeks , his grandson Nick Jones said .\n"
+    )
+    assert ("Felt", "PERSON") in found

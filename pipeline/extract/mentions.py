@@ -6,7 +6,8 @@ uses, `X regime` as a government rather than the person X, a capital that
 acts (`Washington urged`) as an organisation rather than the city, and, as
 candidates a later stage keeps only if they resolve against other
 documents, bare acronyms and runs of capitalised words the model left
-untagged.
+untagged. A lone word capitalised only because it opens a sentence, which
+the article writes elsewhere as a common noun (`Police say`), is no name.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ _TITLE_SHARE = 0.8
 # A score or range closing a span: `91-73`, `51 - 50`.
 _SCORE = re.compile(r"\s\d+\s?[-–]\s?\d+$")
 _SCORE_PART = re.compile(r"^(\d+|[-–]|\d+[-–]\d+)$")
+# A token of a web address: `www.nydailynews.com`, `http`, `/`.
+_WEB_ADDRESS = re.compile(r"/|www|https?")
 # Quote marks as tokenised text writes them (`` and ''), which the parser may read as one or two tokens.
 _QUOTES = frozenset({"`", "``", "''"})
 _TRAILING = frozenset({"'s", "'", "s'", ".", ",", ";", ":", "-", '"', "(", ")", *_QUOTES})
@@ -71,12 +74,13 @@ def extract_mentions(
 ) -> list[MentionCandidate]:
     """Mentions of one article; `text` is `articles.text`, `doc` its parse."""
     rules = rules or default_rules()
+    common_nouns = _common_nouns(doc)
     spans: dict[tuple[int, int], tuple[str, str | None, bool]] = {}
     for ent in _join_nicknames(_join_initials(_join_split_names(doc.ents))):
         if ent.label_ not in NAMED_LABELS:
             continue
         span = _trim(ent, rules)
-        if span is None:
+        if span is None or _capitalised_common_noun(span, common_nouns):
             continue
         span, label = _government(span, ent.label_, rules)
         label = _acting_capital(span, label)
@@ -99,7 +103,7 @@ def extract_mentions(
             spans[(token.i, token.i + 1)] = ("ORG", None, True)
             covered.add(token.i)
     for start, end in _capitalised_runs(doc, covered):
-        if _has_a_name(doc[start:end].text):
+        if _has_a_name(doc[start:end].text) and not _capitalised_common_noun(doc[start:end], common_nouns):
             spans[(start, end)] = ("ORG", None, True)
 
     mentions = []
@@ -328,6 +332,32 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
     if not any(token.text[:1].isupper() for token in span) or any(token.text == "/" for token in span):
         return None
     return span if _has_a_name(span.text) else None
+
+
+def _common_nouns(doc: Doc) -> frozenset[str]:
+    """The words the article writes in lower case as nouns in its running text (not in web addresses)."""
+    return frozenset(
+        token.text
+        for sentence in doc.sents
+        if not any(_WEB_ADDRESS.search(token.text) for token in sentence)
+        for token in sentence
+        if token.is_lower and token.is_alpha and token.pos_ == "NOUN"
+    )
+
+
+def _capitalised_common_noun(span: Span, common_nouns: frozenset[str]) -> bool:
+    """A lone word capitalised only because it opens a sentence or headline, and a noun in the article.
+
+    The model tags such words as names (`Police say ...`, `Lawyer: Lohan ...`,
+    `Bank torched`); the same word written `police` or `lawyer` in the
+    article's running text shows it is the common noun.
+    """
+    words = [token for token in span if token.is_alpha]
+    if len(words) != 1:
+        return False
+    word = words[0]
+    opens = not any(token.is_alpha for token in span.doc[span.sent.start : word.i])
+    return (opens or _title_case(span.sent)) and word.lower_ in common_nouns
 
 
 def _has_a_name(text: str) -> bool:
