@@ -1,6 +1,8 @@
 """Cross-document entity resolution: which mentions, in any article, name the same thing.
 
 Mentions are linked by evidence that holds across outlets' styles:
+- two mentions side by side name what other articles name with both
+  (`Kathina` / `Thomas` where the model cut `Kathina Thomas` in two);
 - the same key once spelling, case, diacritics, titles and determiners are
   folded away (`Spokesperson Miller` / `Miller`, `Hay’at` / `Hayat`, `Centre`
   / `Center`), whatever label the model gave each mention;
@@ -34,6 +36,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -121,6 +124,7 @@ def resolve_entities(
         nodes.find(node)
     context = _Context(frame, nodes, votes, rules)
     _link_laws(context)
+    _link_cut_names(context)
     _link_acronyms(context)
     _link_full_names(context)
     _link_surnames(context)
@@ -430,6 +434,29 @@ def _link_laws(context: _Context) -> None:
             noun = next(iter(expansions)) if len(expansions) == 1 else None
         if noun is not None:
             context.nodes.union(key, f"law:{noun} {number}")
+
+
+def _link_cut_names(context: _Context) -> None:
+    """Two mentions side by side in a sentence name what other articles name with both words together.
+
+    The model sometimes cuts a name it finds whole elsewhere and labels the
+    pieces apart (`Jermayne` a product, `Timmons` left untagged, where other
+    articles tag `Jermayne Timmons` a person); both pieces join that name.
+    The mentions stay as found, since only they are known to slice the text.
+    """
+    rules = context.rules
+    names = set(context.frame.loc[~context.frame["candidate"], "node"])
+    rows = context.frame.sort_values(["article_id", "start_char"]).itertuples()
+    for first, second in pairwise(rows):
+        same_sentence = (first.article_id, first.sentence_id) == (second.article_id, second.sentence_id)
+        if not same_sentence or second.start_char != first.end_char + 1:
+            continue
+        text = f"{first.text} {second.text}"
+        keys = {_surface_key(text, label, rules) for label in (PERSON, first.ner_label, second.ner_label)}
+        whole = sorted(keys & names - {first.key, second.key})
+        if len(whole) == 1:
+            context.nodes.union(first.node, whole[0])
+            context.nodes.union(second.node, whole[0])
 
 
 def _link_acronyms(context: _Context) -> None:
