@@ -276,3 +276,24 @@ def test_a_name_that_opens_a_sentence_stays_a_name_when_the_article_uses_it_only
         "He had felt unwell for weeks , his grandson Nick Jones said .\n"
     )
     assert ("Felt", "PERSON") in found
+
+
+def test_a_first_name_alone_is_the_one_person_its_event_names_in_full_with_it() -> None:
+    shared = [("Alice McMeekin", "PERSON"), ("Millom", "GPE"), ("Cumbria", "GPE"), ("Newton Street", "FAC")]
+    # Each article's people, then the names the three reports share.
+    people = {
+        "a": ["Katie Jenkin", "John Jenkin", "Jenkin"],
+        "b": ["Katie", "John"],
+        "c": ["John Smith", "Smith"],
+    }
+    story = [
+        *((article, name, "PERSON") for article, names in people.items() for name in names),
+        *((article, *name) for article in people for name in shared),
+        ("d", "Paris", "GPE"),
+        ("d", "Harry Winston", "ORG"),
+    ]
+    mentions, _ = resolve_entities(candidates(*story))
+    assert entity_of(mentions, "b", "Katie") == entity_of(mentions, "a", "Katie Jenkin")
+    # Two people of the event are called John: the first name alone is neither.
+    assert entity_of(mentions, "b", "John").isdisjoint(entity_of(mentions, "a", "John Jenkin"))
+    assert entity_of(mentions, "b", "John").isdisjoint(entity_of(mentions, "c", "John Smith"))

@@ -17,6 +17,7 @@ Mentions are linked by evidence that holds across outlets' styles:
 - short forms inside one *event*, a group of articles that name the same rare
   things: a bare surname or a team's last word (`Lohan`, `Colts`) joins the one
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
+  lone first name the one person of the event named in full with it, a
   singular its plural (`Colt`), a place without its kind the place
   (`Mediterranean` / `Mediterranean Sea`), a blended nickname its person (`LiLo`), and
   full names that differ only by initials, a shortened or familiar first name
@@ -576,7 +577,9 @@ def _link_surnames(context: _Context) -> None:
     introduced first (`W. Mark Felt` ... `his daughter, Joan Felt` ... `Felt`);
     in an event or the corpus a shared surname stays unresolved. A word that
     is no one's surname may be the first name of one person its article names
-    in full (`Kathina Thomas` ... `Kathina`).
+    in full (`Kathina Thomas` ... `Kathina`), else of the one person its event
+    names in full with that first name (an article that writes only `Katie`
+    about `Katie Jenkin`).
     """
     rules = context.rules
     corpus_people: dict[str, set[str]] = defaultdict(set)
@@ -599,7 +602,9 @@ def _link_surnames(context: _Context) -> None:
             context.join_if_unique(node, in_event)
         elif not context.join_if_unique(node, _named_first(context, article_id, _bare(key))):
             context.nodes.union(node, f"{key}{_SCOPE}{event}")
-            context.join_if_unique(node, corpus_people.get(last, set()))
+            context.join_if_unique(node, corpus_people.get(last, set())) or context.join_if_unique(
+                node, _named_first_in_event(context, event, _bare(key))
+            )
 
 
 def _named_first(context: _Context, article_id: str, given: str) -> list[str]:
@@ -607,6 +612,15 @@ def _named_first(context: _Context, article_id: str, given: str) -> list[str]:
     return [
         name
         for name in context.full_names_by_article[article_id]
+        if _plain_person(name, context.labels) and _given_name(name) == given
+    ]
+
+
+def _named_first_in_event(context: _Context, event: str, given: str) -> list[str]:
+    """The people its event names in full whose first name is `given` (`Katie` / `Katie Jenkin`)."""
+    return [
+        name
+        for name in context.full_names_by_event.get(event, set())
         if _plain_person(name, context.labels) and _given_name(name) == given
     ]
 
