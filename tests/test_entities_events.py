@@ -297,3 +297,15 @@ def test_a_first_name_alone_is_the_one_person_its_event_names_in_full_with_it() 
     # Two people of the event are called John: the first name alone is neither.
     assert entity_of(mentions, "b", "John").isdisjoint(entity_of(mentions, "a", "John Jenkin"))
     assert entity_of(mentions, "b", "John").isdisjoint(entity_of(mentions, "c", "John Smith"))
+
+
+def test_a_name_does_not_end_in_a_function_word_the_model_ran_it_into() -> None:
+    found = extracted(
+        "Police are treating a fire which has destroyed a Waitrose supermarket in Banstead in Surrey "
+        "as `` potentially suspicious '' .\n"
+        "The reigning National Player of the Year passed Phil Ford for the record .\n"
+    )
+    texts = [text for text, _ in found]
+    assert "Banstead" in texts
+    assert "National Player" in texts
+    assert not any(text.split()[-1].islower() for text in texts)

@@ -310,7 +310,8 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
     """Drop leading determiners, trailing possessives, punctuation and scores, and what follows a line break.
 
     A line break inside an entity means the model read across a line end
-    (a headline into its first sentence): the name ends there. A result
+    (a headline into its first sentence): the name ends there, as it does
+    before a lower-case function word the model ran it into (`Banstead in`). A result
     (`Evansville 91-73`) is not part of the team's name. A span with no
     capitalised word, or with a slash, was read from a web address, not a name;
     a lone letter is a piece of an abbreviation written with spaces (`U . S .`).
@@ -324,7 +325,7 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
         and (doc[start].lower_ in rules.determiners or doc[start].is_punct or doc[start].text in _QUOTES)
     ):
         start += 1
-    while end > start and doc[end - 1].lower_ in _TRAILING:
+    while end > start and (doc[end - 1].lower_ in _TRAILING or _trailing_function_word(doc[end - 1])):
         end -= 1
     if ent.label_ != "LAW" and _SCORE.search(doc[start:end].text):
         end = next((token.i for token in doc[start:end] if _SCORE_PART.match(token.text)), end)
@@ -358,6 +359,11 @@ def _capitalised_common_noun(span: Span, common_nouns: frozenset[str]) -> bool:
     word = words[0]
     opens = not any(token.is_alpha for token in span.doc[span.sent.start : word.i])
     return (opens or _title_case(span.sent)) and word.lower_ in common_nouns
+
+
+def _trailing_function_word(token: Token) -> bool:
+    """A lower-case function word the model ran a name into (`Banstead in`, `National Player of`)."""
+    return token.is_lower and token.text in STOP_WORDS
 
 
 def _has_a_name(text: str) -> bool:
