@@ -309,3 +309,11 @@ def test_a_name_does_not_end_in_a_function_word_the_model_ran_it_into() -> None:
     assert "Banstead" in texts
     assert "National Player" in texts
     assert not any(text.split()[-1].islower() for text in texts)
+
+
+def test_a_surname_that_is_also_a_common_noun_stays_a_name_where_its_article_names_the_person() -> None:
+    found = extracted(
+        "Jimmy Page played at the O2 Arena on Monday night .\n"
+        "Page said he had written the page of lyrics in an hour .\n"
+    )
+    assert ("Page", "PERSON") in found

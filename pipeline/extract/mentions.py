@@ -336,13 +336,18 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
 
 
 def _common_nouns(doc: Doc) -> frozenset[str]:
-    """The words the article writes in lower case as nouns in its running text (not in web addresses)."""
+    """The words the article writes in lower case as nouns in its running text (not in web addresses).
+
+    Words of the people the article names in full are left out: `page` does
+    not make `Page` a common noun where the article names `Bettie Page`.
+    """
+    in_names = {token.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for token in ent}
     return frozenset(
         token.text
         for sentence in doc.sents
         if not any(_WEB_ADDRESS.search(token.text) for token in sentence)
         for token in sentence
-        if token.is_lower and token.is_alpha and token.pos_ == "NOUN"
+        if token.is_lower and token.is_alpha and token.pos_ == "NOUN" and token.text not in in_names
     )
 
 
