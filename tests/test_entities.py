@@ -250,3 +250,24 @@ def test_initials_written_apart_are_the_abbreviation() -> None:
         )
     )
     assert mentions["entity_id"].nunique() == 1
+
+
+def test_a_name_the_model_cut_in_two_joins_the_name_other_articles_write_whole() -> None:
+    # `... the bullet that struck Kathina Thomas seconds after ...`: the model took `Kathina` for a place.
+    cut = [
+        MentionCandidate("a", 0, 24, 31, "Kathina", "GPE", None, False).__dict__,
+        MentionCandidate("a", 0, 32, 38, "Thomas", "ORG", None, True).__dict__,
+        MentionCandidate("a", 1, 80, 86, "Albany", "GPE", None, False).__dict__,
+        MentionCandidate("a", 1, 87, 93, "Police", "ORG", None, False).__dict__,
+    ]
+    whole = candidates(
+        ("b", "Kathina Thomas", "PERSON"),
+        ("b", "Albany", "GPE"),
+        ("b", "Police", "ORG"),
+        ("c", "Kathina Thomas", "PERSON"),
+    )
+    mentions, entities = resolve_entities(pd.concat([pd.DataFrame(cut), whole], ignore_index=True))
+    person = entity_ids(mentions, "b", "Kathina Thomas")
+    assert entity_ids(mentions, "a", "Kathina") == entity_ids(mentions, "a", "Thomas") == person
+    assert set(entities.loc[entities["entity_id"].isin(person), "label"]) == {"PERSON"}
+    assert entity_ids(mentions, "a", "Albany") != entity_ids(mentions, "a", "Police")

@@ -255,3 +255,65 @@ def test_a_lone_letter_is_no_mention() -> None:
 def test_quote_marks_written_as_backticks_are_not_part_of_a_name() -> None:
     found = extracted("The actress starred in `` Bettie Page Reveals All '' last year .\n")
     assert [text for text, _ in found if "Bettie" in text] == ["Bettie Page Reveals All"]
+
+
+def test_a_common_noun_opening_a_sentence_is_no_name() -> None:
+    found = extracted(
+        "Arson suspected in church fire\n"
+        "Investigators said the fire was arson and the church was a total loss .\n"
+        "Police say the gunman fled on foot .\n"
+        "Two police officers were hurt in Staunton on Tuesday .\n"
+    )
+    texts = [text for text, _ in found]
+    assert "Arson" not in texts
+    assert "Police" not in texts
+    assert ("Staunton", "GPE") in found
+
+
+def test_a_name_that_opens_a_sentence_stays_a_name_when_the_article_uses_it_only_otherwise() -> None:
+    found = extracted(
+        "Felt died on Thursday at his home in Santa Rosa , his family said .\n"
+        "He had felt unwell for weeks , his grandson Nick Jones said .\n"
+    )
+    assert ("Felt", "PERSON") in found
+
+
+def test_a_first_name_alone_is_the_one_person_its_event_names_in_full_with_it() -> None:
+    shared = [("Alice McMeekin", "PERSON"), ("Millom", "GPE"), ("Cumbria", "GPE"), ("Newton Street", "FAC")]
+    # Each article's people, then the names the three reports share.
+    people = {
+        "a": ["Katie Jenkin", "John Jenkin", "Jenkin"],
+        "b": ["Katie", "John"],
+        "c": ["John Smith", "Smith"],
+    }
+    story = [
+        *((article, name, "PERSON") for article, names in people.items() for name in names),
+        *((article, *name) for article in people for name in shared),
+        ("d", "Paris", "GPE"),
+        ("d", "Harry Winston", "ORG"),
+    ]
+    mentions, _ = resolve_entities(candidates(*story))
+    assert entity_of(mentions, "b", "Katie") == entity_of(mentions, "a", "Katie Jenkin")
+    # Two people of the event are called John: the first name alone is neither.
+    assert entity_of(mentions, "b", "John").isdisjoint(entity_of(mentions, "a", "John Jenkin"))
+    assert entity_of(mentions, "b", "John").isdisjoint(entity_of(mentions, "c", "John Smith"))
+
+
+def test_a_name_does_not_end_in_a_function_word_the_model_ran_it_into() -> None:
+    found = extracted(
+        "Police are treating a fire which has destroyed a Waitrose supermarket in Banstead in Surrey "
+        "as `` potentially suspicious '' .\n"
+        "The reigning National Player of the Year passed Phil Ford for the record .\n"
+    )
+    texts = [text for text, _ in found]
+    assert "Banstead" in texts
+    assert "National Player" in texts
+    assert not any(text.split()[-1].islower() for text in texts)
+
+
+def test_a_surname_that_is_also_a_common_noun_stays_a_name_where_its_article_names_the_person() -> None:
+    found = extracted(
+        "Jimmy Page played at the O2 Arena on Monday night .\n"
+        "Page said he had written the page of lyrics in an hour .\n"
+    )
+    assert ("Page", "PERSON") in found

@@ -6,7 +6,8 @@ uses, `X regime` as a government rather than the person X, a capital that
 acts (`Washington urged`) as an organisation rather than the city, and, as
 candidates a later stage keeps only if they resolve against other
 documents, bare acronyms and runs of capitalised words the model left
-untagged.
+untagged. A lone word capitalised only because it opens a sentence, which
+the article writes elsewhere as a common noun (`Police say`), is no name.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ _TITLE_SHARE = 0.8
 # A score or range closing a span: `91-73`, `51 - 50`.
 _SCORE = re.compile(r"\s\d+\s?[-–]\s?\d+$")
 _SCORE_PART = re.compile(r"^(\d+|[-–]|\d+[-–]\d+)$")
+# A token of a web address: `www.nydailynews.com`, `http`, `/`.
+_WEB_ADDRESS = re.compile(r"/|www|https?")
 # Quote marks as tokenised text writes them (`` and ''), which the parser may read as one or two tokens.
 _QUOTES = frozenset({"`", "``", "''"})
 _TRAILING = frozenset({"'s", "'", "s'", ".", ",", ";", ":", "-", '"', "(", ")", *_QUOTES})
@@ -71,12 +74,13 @@ def extract_mentions(
 ) -> list[MentionCandidate]:
     """Mentions of one article; `text` is `articles.text`, `doc` its parse."""
     rules = rules or default_rules()
+    common_nouns = _common_nouns(doc)
     spans: dict[tuple[int, int], tuple[str, str | None, bool]] = {}
     for ent in _join_nicknames(_join_initials(_join_split_names(doc.ents))):
         if ent.label_ not in NAMED_LABELS:
             continue
         span = _trim(ent, rules)
-        if span is None:
+        if span is None or _capitalised_common_noun(span, common_nouns):
             continue
         span, label = _government(span, ent.label_, rules)
         label = _acting_capital(span, label)
@@ -99,7 +103,7 @@ def extract_mentions(
             spans[(token.i, token.i + 1)] = ("ORG", None, True)
             covered.add(token.i)
     for start, end in _capitalised_runs(doc, covered):
-        if _has_a_name(doc[start:end].text):
+        if _has_a_name(doc[start:end].text) and not _capitalised_common_noun(doc[start:end], common_nouns):
             spans[(start, end)] = ("ORG", None, True)
 
     mentions = []
@@ -306,7 +310,8 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
     """Drop leading determiners, trailing possessives, punctuation and scores, and what follows a line break.
 
     A line break inside an entity means the model read across a line end
-    (a headline into its first sentence): the name ends there. A result
+    (a headline into its first sentence): the name ends there, as it does
+    before a lower-case function word the model ran it into (`Banstead in`). A result
     (`Evansville 91-73`) is not part of the team's name. A span with no
     capitalised word, or with a slash, was read from a web address, not a name;
     a lone letter is a piece of an abbreviation written with spaces (`U . S .`).
@@ -320,7 +325,7 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
         and (doc[start].lower_ in rules.determiners or doc[start].is_punct or doc[start].text in _QUOTES)
     ):
         start += 1
-    while end > start and doc[end - 1].lower_ in _TRAILING:
+    while end > start and (doc[end - 1].lower_ in _TRAILING or _trailing_function_word(doc[end - 1])):
         end -= 1
     if ent.label_ != "LAW" and _SCORE.search(doc[start:end].text):
         end = next((token.i for token in doc[start:end] if _SCORE_PART.match(token.text)), end)
@@ -328,6 +333,42 @@ def _trim(ent: Span, rules: NameRules) -> Span | None:
     if not any(token.text[:1].isupper() for token in span) or any(token.text == "/" for token in span):
         return None
     return span if _has_a_name(span.text) else None
+
+
+def _common_nouns(doc: Doc) -> frozenset[str]:
+    """The words the article writes in lower case as nouns in its running text (not in web addresses).
+
+    Words of the people the article names in full are left out: `page` does
+    not make `Page` a common noun where the article names `Bettie Page`.
+    """
+    in_names = {token.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for token in ent}
+    return frozenset(
+        token.text
+        for sentence in doc.sents
+        if not any(_WEB_ADDRESS.search(token.text) for token in sentence)
+        for token in sentence
+        if token.is_lower and token.is_alpha and token.pos_ == "NOUN" and token.text not in in_names
+    )
+
+
+def _capitalised_common_noun(span: Span, common_nouns: frozenset[str]) -> bool:
+    """A lone word capitalised only because it opens a sentence or headline, and a noun in the article.
+
+    The model tags such words as names (`Police say ...`, `Lawyer: Lohan ...`,
+    `Bank torched`); the same word written `police` or `lawyer` in the
+    article's running text shows it is the common noun.
+    """
+    words = [token for token in span if token.is_alpha]
+    if len(words) != 1:
+        return False
+    word = words[0]
+    opens = not any(token.is_alpha for token in span.doc[span.sent.start : word.i])
+    return (opens or _title_case(span.sent)) and word.lower_ in common_nouns
+
+
+def _trailing_function_word(token: Token) -> bool:
+    """A lower-case function word the model ran a name into (`Banstead in`, `National Player of`)."""
+    return token.is_lower and token.text in STOP_WORDS
 
 
 def _has_a_name(text: str) -> bool:

@@ -1,6 +1,8 @@
 """Cross-document entity resolution: which mentions, in any article, name the same thing.
 
 Mentions are linked by evidence that holds across outlets' styles:
+- two mentions side by side name what other articles name with both
+  (`Kathina` / `Thomas` where the model cut `Kathina Thomas` in two);
 - the same key once spelling, case, diacritics, titles and determiners are
   folded away (`Spokesperson Miller` / `Miller`, `Hay’at` / `Hayat`, `Centre`
   / `Center`), whatever label the model gave each mention;
@@ -15,6 +17,7 @@ Mentions are linked by evidence that holds across outlets' styles:
 - short forms inside one *event*, a group of articles that name the same rare
   things: a bare surname or a team's last word (`Lohan`, `Colts`) joins the one
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
+  lone first name the one person of the event named in full with it, a
   singular its plural (`Colt`), a place without its kind the place
   (`Mediterranean` / `Mediterranean Sea`), a blended nickname its person (`LiLo`), and
   full names that differ only by initials, a shortened or familiar first name
@@ -34,6 +37,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -121,6 +125,7 @@ def resolve_entities(
         nodes.find(node)
     context = _Context(frame, nodes, votes, rules)
     _link_laws(context)
+    _link_cut_names(context)
     _link_acronyms(context)
     _link_full_names(context)
     _link_surnames(context)
@@ -432,6 +437,29 @@ def _link_laws(context: _Context) -> None:
             context.nodes.union(key, f"law:{noun} {number}")
 
 
+def _link_cut_names(context: _Context) -> None:
+    """Two mentions side by side in a sentence name what other articles name with both words together.
+
+    The model sometimes cuts a name it finds whole elsewhere and labels the
+    pieces apart (`Jermayne` a product, `Timmons` left untagged, where other
+    articles tag `Jermayne Timmons` a person); both pieces join that name.
+    The mentions stay as found, since only they are known to slice the text.
+    """
+    rules = context.rules
+    names = set(context.frame.loc[~context.frame["candidate"], "node"])
+    rows = context.frame.sort_values(["article_id", "start_char"]).itertuples()
+    for first, second in pairwise(rows):
+        same_sentence = (first.article_id, first.sentence_id) == (second.article_id, second.sentence_id)
+        if not same_sentence or second.start_char != first.end_char + 1:
+            continue
+        text = f"{first.text} {second.text}"
+        keys = {_surface_key(text, label, rules) for label in (PERSON, first.ner_label, second.ner_label)}
+        whole = sorted(keys & names - {first.key, second.key})
+        if len(whole) == 1:
+            context.nodes.union(first.node, whole[0])
+            context.nodes.union(second.node, whole[0])
+
+
 def _link_acronyms(context: _Context) -> None:
     """Acronyms to their long forms: defined in the article, else the event, else implied by one long form.
 
@@ -549,7 +577,9 @@ def _link_surnames(context: _Context) -> None:
     introduced first (`W. Mark Felt` ... `his daughter, Joan Felt` ... `Felt`);
     in an event or the corpus a shared surname stays unresolved. A word that
     is no one's surname may be the first name of one person its article names
-    in full (`Kathina Thomas` ... `Kathina`).
+    in full (`Kathina Thomas` ... `Kathina`), else of the one person its event
+    names in full with that first name (an article that writes only `Katie`
+    about `Katie Jenkin`).
     """
     rules = context.rules
     corpus_people: dict[str, set[str]] = defaultdict(set)
@@ -572,7 +602,9 @@ def _link_surnames(context: _Context) -> None:
             context.join_if_unique(node, in_event)
         elif not context.join_if_unique(node, _named_first(context, article_id, _bare(key))):
             context.nodes.union(node, f"{key}{_SCOPE}{event}")
-            context.join_if_unique(node, corpus_people.get(last, set()))
+            context.join_if_unique(node, corpus_people.get(last, set())) or context.join_if_unique(
+                node, _named_first_in_event(context, event, _bare(key))
+            )
 
 
 def _named_first(context: _Context, article_id: str, given: str) -> list[str]:
@@ -580,6 +612,15 @@ def _named_first(context: _Context, article_id: str, given: str) -> list[str]:
     return [
         name
         for name in context.full_names_by_article[article_id]
+        if _plain_person(name, context.labels) and _given_name(name) == given
+    ]
+
+
+def _named_first_in_event(context: _Context, event: str, given: str) -> list[str]:
+    """The people its event names in full whose first name is `given` (`Katie` / `Katie Jenkin`)."""
+    return [
+        name
+        for name in context.full_names_by_event.get(event, set())
         if _plain_person(name, context.labels) and _given_name(name) == given
     ]
 
