@@ -586,6 +586,7 @@ def _link_surnames(context: _Context) -> None:
     for by_surname in context.people_by_event.values():
         for last, names in by_surname.items():
             corpus_people[last] |= names
+    named_first_in_event = _people_by_first_name(context)
     for node, key, article_id, event in context.unique_rows():
         if (
             not node.endswith(_SCOPE + article_id)
@@ -603,7 +604,7 @@ def _link_surnames(context: _Context) -> None:
         elif not context.join_if_unique(node, _named_first(context, article_id, _bare(key))):
             context.nodes.union(node, f"{key}{_SCOPE}{event}")
             context.join_if_unique(node, corpus_people.get(last, set())) or context.join_if_unique(
-                node, _named_first_in_event(context, event, _bare(key))
+                node, named_first_in_event.get((event, _bare(key)), [])
             )
 
 
@@ -616,13 +617,14 @@ def _named_first(context: _Context, article_id: str, given: str) -> list[str]:
     ]
 
 
-def _named_first_in_event(context: _Context, event: str, given: str) -> list[str]:
-    """The people its event names in full whose first name is `given` (`Katie` / `Katie Jenkin`)."""
-    return [
-        name
-        for name in context.full_names_by_event.get(event, set())
-        if _plain_person(name, context.labels) and _given_name(name) == given
-    ]
+def _people_by_first_name(context: _Context) -> dict[tuple[str, str], list[str]]:
+    """The people each event names in full, by event and first name (`Katie` / `Katie Jenkin`)."""
+    people: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for event, names in context.full_names_by_event.items():
+        for name in names:
+            if _plain_person(name, context.labels):
+                people[(event, _given_name(name))].append(name)
+    return people
 
 
 def _link_plurals(context: _Context) -> None:
