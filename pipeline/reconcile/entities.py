@@ -37,7 +37,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -447,17 +446,21 @@ def _link_cut_names(context: _Context) -> None:
     """
     rules = context.rules
     names = set(context.frame.loc[~context.frame["candidate"], "node"])
-    rows = context.frame.sort_values(["article_id", "start_char"]).itertuples()
-    for first, second in pairwise(rows):
-        same_sentence = (first.article_id, first.sentence_id) == (second.article_id, second.sentence_id)
-        if not same_sentence or second.start_char != first.end_char + 1:
-            continue
-        text = f"{first.text} {second.text}"
-        keys = {_surface_key(text, label, rules) for label in (PERSON, first.ner_label, second.ner_label)}
-        whole = sorted(keys & names - {first.key, second.key})
+    frame = context.frame.sort_values(["article_id", "start_char"])
+    article, sentence = frame["article_id"].to_numpy(object), frame["sentence_id"].to_numpy()
+    start, end = frame["start_char"].to_numpy(), frame["end_char"].to_numpy()
+    side_by_side = (
+        (article[1:] == article[:-1]) & (sentence[1:] == sentence[:-1]) & (start[1:] == end[:-1] + 1)
+    )
+    text, label, key, node = (frame[column].tolist() for column in ("text", "ner_label", "key", "node"))
+    for first in np.flatnonzero(side_by_side).tolist():
+        second = first + 1
+        both = f"{text[first]} {text[second]}"
+        keys = {_surface_key(both, kind, rules) for kind in (PERSON, label[first], label[second])}
+        whole = sorted(keys & names - {key[first], key[second]})
         if len(whole) == 1:
-            context.nodes.union(first.node, whole[0])
-            context.nodes.union(second.node, whole[0])
+            context.nodes.union(node[first], whole[0])
+            context.nodes.union(node[second], whole[0])
 
 
 def _link_acronyms(context: _Context) -> None:
