@@ -457,7 +457,7 @@ def _link_cut_names(context: _Context) -> None:
         second = first + 1
         both = f"{text[first]} {text[second]}"
         keys = {_surface_key(both, kind, rules) for kind in (PERSON, label[first], label[second])}
-        whole = sorted(keys & names - {key[first], key[second]})
+        whole = sorted((keys & names) - {key[first], key[second]})
         if len(whole) == 1:
             context.nodes.union(node[first], whole[0])
             context.nodes.union(node[second], whole[0])
