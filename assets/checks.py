@@ -181,6 +181,7 @@ CHECKS = [
             "quote_candidates",
             "quotes",
             "claims",
+            "time_candidates",
             "time_expressions",
         )
     ),

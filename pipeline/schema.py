@@ -65,6 +65,35 @@ _QUOTE_ATTRIBUTION = (
     _field("kind", pa.string(), "`direct`, `partial` (a fragment inside reported speech) or `block`.", False),
 )
 
+_TIME_EXPRESSION = (
+    _field("time_id", pa.string(), "Unique id: article id and character span.", False),
+    _ARTICLE_ID,
+    _field("sentence_id", pa.int32(), "Sentence the expression stands in.", False),
+    _START,
+    _END,
+    _field("text", pa.string(), "The expression, equal to `articles.text[start_char:end_char]`.", False),
+    _field("value", pa.string(), "ISO 8601: date, week (`2024-W48`), month, year, or duration (`P10Y`)."),
+    _field(
+        "granularity",
+        pa.string(),
+        "`day`, `week`, `month`, `year`, `decade`, `century` or `duration`.",
+        False,
+    ),
+    _field(
+        "anchor",
+        pa.string(),
+        "`absolute`, `publication_date`, `latest_date`, `story_date` (undated article: its story's date),"
+        " `unresolved` or `duration`.",
+        False,
+    ),
+    _field("anchor_date", pa.date32(), "The date a relative expression was resolved against."),
+    _field(
+        "modifier",
+        pa.string(),
+        "Relation the text puts on it: `since`, `before`, `after`, `more than`...",
+    ),
+)
+
 
 SCHEMAS: dict[str, pa.Schema] = {
     "raw_articles": _table(
@@ -270,34 +299,21 @@ SCHEMAS: dict[str, pa.Schema] = {
             "The claim this one is part of (`including at least 72 civilians`).",
         ),
     ),
+    "time_candidates": _table(
+        "Time expressions as each batch's articles date them; an undated article's relative ones stay "
+        "unresolved, with the rule that dates them once its story is known.",
+        *_TIME_EXPRESSION,
+        _field(
+            "relative_rule",
+            pa.string(),
+            "How a relative expression is dated from an anchor (`weekday_on_or_before`, `shift`...; "
+            "`pipeline.extract.times.RULES`); null when the text dates itself.",
+        ),
+        _field("relative_args", pa.list_(pa.int32()), "The rule's integers (a month, a weekday, a shift)."),
+    ),
     "time_expressions": _table(
         "Time expressions, normalized: dates resolved, relative ones anchored, durations marked.",
-        _field("time_id", pa.string(), "Unique id: article id and character span.", False),
-        _ARTICLE_ID,
-        _field("sentence_id", pa.int32(), "Sentence the expression stands in.", False),
-        _START,
-        _END,
-        _field("text", pa.string(), "The expression, equal to `articles.text[start_char:end_char]`.", False),
-        _field("value", pa.string(), "ISO 8601: date, week (`2024-W48`), month, year, or duration (`P10Y`)."),
-        _field(
-            "granularity",
-            pa.string(),
-            "`day`, `week`, `month`, `year`, `decade`, `century` or `duration`.",
-            False,
-        ),
-        _field(
-            "anchor",
-            pa.string(),
-            "`absolute`, `publication_date`, `latest_date`, `story_date` (undated article: its story's date),"
-            " `unresolved` or `duration`.",
-            False,
-        ),
-        _field("anchor_date", pa.date32(), "The date a relative expression was resolved against."),
-        _field(
-            "modifier",
-            pa.string(),
-            "Relation the text puts on it: `since`, `before`, `after`, `more than`...",
-        ),
+        *_TIME_EXPRESSION,
     ),
     "quote_clusters": _table(
         "The same quoted words found across articles and outlets, despite typography, cuts and spelling.",
@@ -368,7 +384,6 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
 # Tables written per input batch (one partition each); the others are computed across all articles.
-# `time_expressions` is not one: an undated article's relative dates are anchored on its story.
 PER_BATCH_TABLES: frozenset[str] = frozenset(
     {
         "raw_articles",
@@ -378,6 +393,7 @@ PER_BATCH_TABLES: frozenset[str] = frozenset(
         "mention_candidates",
         "quote_candidates",
         "claims",
+        "time_candidates",
     }
 )
 

@@ -124,6 +124,11 @@ BREAKAGES = {
         lambda f: _first_row(f, "end_char", int(f["end_char"].iloc[0]) + 1),
         "time_expressions_spans_match_article_text",
     ),
+    "time candidate span off by one": (
+        "time_candidates",
+        lambda f: _first_row(f, "start_char", int(f["start_char"].iloc[0]) + 1),
+        "time_candidates_spans_match_article_text",
+    ),
     "date that is not ISO": (
         "time_expressions",
         lambda f: _first_row(f, "value", "2nd of December"),

@@ -73,6 +73,18 @@ def test_cross_batch_tables_cover_both_batches(two_batches) -> None:
     assert clusters["outlet_count"].max() >= 4, "quotes of the new batch did not join the first's clusters"
 
 
+def test_time_expressions_cover_both_batches_read_once_each(two_batches) -> None:
+    _, warehouse, _ = two_batches
+    keys = partition_keys(warehouse, "time_candidates")
+    new_article = read_table(warehouse, "articles", [keys[-1]])["article_id"].iloc[0]
+    candidates = read_table(warehouse, "time_candidates")
+    times = read_table(warehouse, "time_expressions")
+    assert len(keys) == 2 and set(read_table(warehouse, "time_candidates", [keys[-1]])["article_id"]) == {
+        new_article
+    }
+    assert sorted(times["time_id"]) == sorted(candidates["time_id"])
+
+
 def test_rerun_without_new_files_makes_no_batch(two_batches) -> None:
     input_dir, warehouse, _ = two_batches
     summary = run(input_dir, warehouse, "en_core_web_sm", show_progress=False, settle_seconds=0)

@@ -38,7 +38,7 @@ from pipeline.extract.claims import claims_table
 from pipeline.extract.mentions import mention_candidates
 from pipeline.extract.quotes import find_quote_spans, quotes_table
 from pipeline.extract.sentences import sentences_table
-from pipeline.extract.times import time_expressions_table
+from pipeline.extract.times import anchor_on_stories, time_candidates_table
 from pipeline.formats import Rejection, decode_html, extract_html
 from pipeline.nlp import (
     cached_pipeline,
@@ -329,7 +329,7 @@ def extract_everything(texts: list[str]) -> dict[str, pd.DataFrame]:
         "entities": entities,
         "quotes": quotes,
         "claims": claims_table(articles, sentences, docs),
-        "time_expressions": time_expressions_table(articles, sentences, docs),
+        "time_expressions": anchor_on_stories(time_candidates_table(articles, sentences, docs), None),
     }
 
 

@@ -200,6 +200,15 @@ VALID_ROWS: dict[str, list[dict[str, Any]]] = {
          "unit": "people", "qualifier": None, "attributed_to": None, "subject": "civilians",
          "number_start": 40, "number_end": 48, "number_text": TEXT1[40:48], "parent_claim_id": f"{A1}:23-36"},
     ],
+    "time_candidates": [
+        {"time_id": f"{A1}:40-46", "article_id": A1, "sentence_id": 1, "start_char": 40, "end_char": 46,
+         "text": "Monday", "value": None, "granularity": "day", "anchor": "unresolved",
+         "anchor_date": None, "modifier": None, "relative_rule": "weekday_on_or_before",
+         "relative_args": [0]},
+        {"time_id": f"{A2}:0-5", "article_id": A2, "sentence_id": 0, "start_char": 0, "end_char": 5,
+         "text": "years", "value": "P10Y", "granularity": "duration", "anchor": "duration",
+         "anchor_date": None, "modifier": "more than", "relative_rule": None, "relative_args": None},
+    ],
     "time_expressions": [
         {"time_id": f"{A1}:40-46", "article_id": A1, "sentence_id": 1, "start_char": 40, "end_char": 46,
          "text": "Monday", "value": "2024-05-06", "granularity": "day", "anchor": "publication_date",
@@ -318,6 +327,16 @@ LENGTH = "expect_column_value_lengths_to_be_between"
 IN_SET = "expect_column_values_to_be_in_set"
 A_GT_B = "expect_column_pair_values_a_to_be_greater_than_b"
 COLUMNS = "expect_table_columns_to_match_set"
+
+# Time expressions before and after story dates are applied share their columns and guards.
+TIME_BREAKS = (
+    ("duplicate time_id", duplicate("time_id"), UNIQUE, "time_id", 2),
+    ("article_id not a hex prefix", set_cells(0, article_id="a1"), REGEX, "article_id", 1),
+    ("negative start_char", set_cells(1, start_char=-1), BETWEEN, "start_char", 1),
+    ("reversed span", set_cells(0, start_char=46, end_char=40), A_GT_B, "end_char, start_char", 1),
+    ("negative sentence_id", set_cells(0, sentence_id=-1), BETWEEN, "sentence_id", 1),
+    ("granularity outside the set", set_cells(0, granularity="fortnight"), IN_SET, "granularity", 1),
+)
 
 # Quotes before and after speakers are resolved across articles share their columns and guards.
 QUOTE_BREAKS = (
@@ -492,13 +511,16 @@ BREAKS = [
         ("null measure", set_cells(0, measure=None), NOT_NULL, "measure", 1),
     ),
     *breaks(
+        "time_candidates",
+        *TIME_BREAKS,
+        ("story date before the stories", set_cells(0, anchor="story_date"), IN_SET, "anchor", 1),
+        ("value not ISO 8601", set_cells(1, value="ten years"), REGEX, "value", 1),
+        ("rule the anchoring cannot apply", set_cells(0, relative_rule="guess"), IN_SET, "relative_rule", 1),
+        ("null anchor", set_cells(1, anchor=None), NOT_NULL, "anchor", 1),
+    ),
+    *breaks(
         "time_expressions",
-        ("duplicate time_id", duplicate("time_id"), UNIQUE, "time_id", 2),
-        ("article_id not a hex prefix", set_cells(0, article_id="a1"), REGEX, "article_id", 1),
-        ("negative start_char", set_cells(1, start_char=-1), BETWEEN, "start_char", 1),
-        ("reversed span", set_cells(0, start_char=46, end_char=40), A_GT_B, "end_char, start_char", 1),
-        ("negative sentence_id", set_cells(0, sentence_id=-1), BETWEEN, "sentence_id", 1),
-        ("granularity outside the set", set_cells(0, granularity="fortnight"), IN_SET, "granularity", 1),
+        *TIME_BREAKS,
         ("anchor outside the set", set_cells(0, anchor="guess"), IN_SET, "anchor", 1),
         ("value not ISO 8601", set_cells(0, value="6 May 2024"), REGEX, "value", 1),
         ("null anchor", set_cells(1, anchor=None), NOT_NULL, "anchor", 1),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
@@ -14,11 +14,13 @@ from spacy.language import Language
 
 from pipeline.extract.sentences import sentence_spans
 from pipeline.extract.times import (
+    RULES,
     TimeExpression,
     TimeWords,
+    anchor_on_stories,
     extract_times,
     latest_written_date,
-    time_expressions_table,
+    time_candidates_table,
 )
 from pipeline.nlp import cached_pipeline
 from pipeline.schema import schema_for
@@ -62,7 +64,12 @@ def _parse(folder: Path, one_story: bool) -> Parsed:
                 "first_published": [articles["published_date"].dropna().min()],
             }
         )
-    return Parsed(articles, sentences, docs, time_expressions_table(articles, sentences, docs, stories))
+    return Parsed(
+        articles,
+        sentences,
+        docs,
+        anchor_on_stories(time_candidates_table(articles, sentences, docs), stories),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +87,7 @@ def times_in(
 ) -> list[TimeExpression]:
     """Time expressions of a one-off text published on `anchor`."""
     doc = nlp(text)
-    return extract_times("t", text, doc, sentence_spans(doc, [], []), anchor, "publication_date", words)
+    return extract_times("t", text, doc, sentence_spans(doc, [], []), anchor, words)
 
 
 def only(found: list[TimeExpression], text: str) -> TimeExpression:
@@ -220,10 +227,57 @@ def test_the_seeds_match_the_gold_annotation(seeds: Parsed) -> None:
 def test_without_a_publication_date_or_story_a_year_less_date_is_unresolved(seeds: Parsed) -> None:
     article = seeds.articles[seeds.articles["source_path"].str.startswith("004")]
     docs = [(article_id, doc) for article_id, doc in seeds.docs if article_id in set(article["article_id"])]
-    alone = time_expressions_table(article, seeds.sentences, docs)
+    alone = anchor_on_stories(time_candidates_table(article, seeds.sentences, docs), None)
     row = alone[alone["text"] == "November 27"].iloc[0]
     assert (row["granularity"], row["anchor"], row["anchor_date"]) == ("day", "unresolved", None)
     assert pd.isna(row["value"])
+
+
+def test_an_undated_articles_year_less_date_waits_with_the_rule_that_dates_it(seeds: Parsed) -> None:
+    article = seeds.articles[seeds.articles["source_path"].str.startswith("004")]
+    docs = [(article_id, doc) for article_id, doc in seeds.docs if article_id in set(article["article_id"])]
+    candidates = time_candidates_table(article, seeds.sentences, docs)
+    row = candidates[candidates["text"] == "November 27"].iloc[0]
+    assert (row["anchor"], row["relative_rule"], list(row["relative_args"][:2])) == (
+        "unresolved",
+        "nearest_day",
+        [11, 27],
+    )
+
+
+UNDATED_REPORT = (
+    "Officials said on Monday that last week's storm, which struck 10 days ago, was the worst since "
+    "last December. Yesterday the council met; repairs will start next Monday and should end by next "
+    "spring, three years after the last flood. Talks resume on Dec 9."
+)
+
+
+def test_a_story_date_dates_relative_expressions_as_a_publication_date_would(nlp: Language) -> None:
+    published = times_in(nlp, UNDATED_REPORT, anchor=TUESDAY)
+    undated = pd.DataFrame([asdict(row) for row in times_in(nlp, UNDATED_REPORT, anchor=None)])
+    story = pd.DataFrame({"article_ids": [["t"]], "first_published": [TUESDAY]})
+    anchored = anchor_on_stories(undated, story)
+    assert {row.anchor for row in published} >= {"publication_date"}
+    assert list(anchored["value"]) == [row.value for row in published]
+    relative = anchored[undated["relative_rule"].notna()]
+    assert set(relative["anchor"]) == {"story_date"} and set(relative["anchor_date"]) == {TUESDAY}
+
+
+def test_without_a_story_an_undated_relative_expression_stays_unresolved(nlp: Language) -> None:
+    undated = pd.DataFrame([asdict(row) for row in times_in(nlp, UNDATED_REPORT, anchor=None)])
+    other_story = pd.DataFrame({"article_ids": [["other"]], "first_published": [TUESDAY]})
+    anchored = anchor_on_stories(undated, other_story)
+    assert set(anchored.loc[undated["relative_rule"].notna(), "anchor"]) == {"unresolved"}
+
+
+def test_the_time_candidates_suite_admits_exactly_the_rules_there_are() -> None:
+    suite = json.loads((ROOT / "expectations" / "time_candidates.json").read_text())
+    (rules,) = [
+        e["kwargs"]["value_set"]
+        for e in suite["expectations"]
+        if e["kwargs"].get("column") == "relative_rule"
+    ]
+    assert set(rules) == set(RULES)
 
 
 # Other styles.

@@ -20,13 +20,17 @@ Expressions that do not name their own year resolve against the article's
 publication date, else the latest full date the article writes, else the
 date of its story; durations are never dated. A year-less date goes to the
 year nearest the anchor, unless the verb it depends on is past or future.
+
+Extraction is per batch (`time_candidates`): each relative expression keeps
+its `Relative` rule, as data. Anchoring an undated article on its story is
+the one step across batches (`time_expressions`), and needs no parse.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 from functools import cache, cached_property
@@ -86,6 +90,14 @@ class TimeExpression:
     anchor: str
     anchor_date: date | None
     modifier: str | None
+
+
+@dataclass(frozen=True)
+class TimeCandidate(TimeExpression):
+    """One row of `time_candidates`: an expression and, when relative, the rule that dates it."""
+
+    relative_rule: str | None
+    relative_args: list[int] | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,11 +177,27 @@ def _alt(phrases: Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
+class Relative:
+    """How a relative expression is dated once an anchor is known: a rule of `RULES` and its integers.
+
+    Data rather than a closure, so a batch's table can keep it and a later step can date the
+    expression against a date it learns only then (the story's).
+    """
+
+    rule: str
+    args: tuple[int, ...]
+
+    def resolve(self, anchor: date, granularity: str) -> str | None:
+        """The value against `anchor`; None when the rule has no answer there."""
+        return RULES[self.rule](anchor, granularity, *self.args)
+
+
+@dataclass(frozen=True)
 class _Reading:
     """An expression as read, before it is dated.
 
     `value` is set when the text is enough (it names its year, or it is a
-    duration); otherwise `resolve` turns an anchor date into the value.
+    duration); otherwise `relative` turns an anchor date into the value.
     `day` is an absolute full date, a candidate for the article's latest date.
     """
 
@@ -177,7 +205,7 @@ class _Reading:
     end: int
     granularity: str
     value: str | None = None
-    resolve: Callable[[date], str | None] | None = None
+    relative: Relative | None = None
     modifier: str | None = None
     day: date | None = None
 
@@ -371,8 +399,8 @@ def _day_reading(
         return _Reading(start, end, "day", value=found.isoformat(), day=found) if found else None
     if _date(2000, month, day) is None:
         return None
-    tense = context.tense(start, end)
-    return _Reading(start, end, "day", resolve=lambda anchor: _iso(_nearest_day(anchor, month, day, tense)))
+    relative = Relative("nearest_day", (month, day, context.tense(start, end)))
+    return _Reading(start, end, "day", relative=relative)
 
 
 def _read_month_year(match: re.Match[str], context: _Context) -> _Reading | None:
@@ -422,20 +450,8 @@ def _read_season(match: re.Match[str], context: _Context) -> _Reading | None:
     modifier = _position(match, context)
     if match.groupdict().get("y"):
         return _Reading(match.start(), match.end(), "season", value=f"{match['y']}-{code}", modifier=modifier)
-    wanted, shift = _SEASON_CODES.index(code), context.words.shifts[_key(match["shift"])]
-
-    def resolve(anchor: date) -> str:
-        here = _season_index(anchor)
-        options = [o for o in range(here - 4, here + 5) if o % 4 == wanted]
-        if shift < 0:
-            chosen = max(o for o in options if o < here)
-        elif shift > 0:
-            chosen = min(o for o in options if o > here)
-        else:
-            chosen = _nearest(options, here, 0)
-        return f"{chosen // 4:04d}-{_SEASON_CODES[chosen % 4]}"
-
-    return _Reading(match.start(), match.end(), "season", resolve=resolve, modifier=modifier)
+    relative = Relative("season", (_SEASON_CODES.index(code), context.words.shifts[_key(match["shift"])]))
+    return _Reading(match.start(), match.end(), "season", relative=relative, modifier=modifier)
 
 
 def _season_index(day: date) -> int:
@@ -455,13 +471,8 @@ def _read_holiday(match: re.Match[str], context: _Context) -> _Reading | None:
     month, day = map(int, context.words.holidays[_key(match["h"])].split("-"))
     if match["y"]:
         return _absolute_day(match, _date(int(match["y"]), month, day))
-    tense = context.tense(match.start(), match.end())
-    return _Reading(
-        match.start(),
-        match.end(),
-        "day",
-        resolve=lambda anchor: _iso(_nearest_day(anchor, month, day, tense)),
-    )
+    relative = Relative("nearest_day", (month, day, context.tense(match.start(), match.end())))
+    return _Reading(match.start(), match.end(), "day", relative=relative)
 
 
 def _read_month(match: re.Match[str], context: _Context) -> _Reading | None:
@@ -475,23 +486,12 @@ def _read_month(match: re.Match[str], context: _Context) -> _Reading | None:
     marked = match["shift"] or match["pos"] or context.vouched(start, match.end())
     if _word(match["m"]) in _AMBIGUOUS_MONTHS and not marked:
         return None
-    shift = context.words.shifts[_key(match["shift"])] if match["shift"] else None
-    tense = context.tense(start, match.end())
-
-    def resolve(anchor: date) -> str:
-        here = anchor.year * 12 + anchor.month - 1
-        options = [y * 12 + month - 1 for y in range(anchor.year - 1, anchor.year + 2)]
-        if shift is None:
-            chosen = _nearest(options, here, tense)
-        elif shift == 0:
-            chosen = anchor.year * 12 + month - 1
-        elif shift < 0:
-            chosen = max(o for o in options if o < here)
-        else:
-            chosen = min(o for o in options if o > here)
-        return f"{chosen // 12:04d}-{chosen % 12 + 1:02d}"
-
-    return _Reading(match.start(), match.end(), "month", resolve=resolve, modifier=_position(match, context))
+    if match["shift"]:
+        relative = Relative("shifted_month", (month, context.words.shifts[_key(match["shift"])]))
+    else:
+        relative = Relative("nearest_month", (month, context.tense(start, match.end())))
+    modifier = _position(match, context)
+    return _Reading(match.start(), match.end(), "month", relative=relative, modifier=modifier)
 
 
 def _read_weekday(match: re.Match[str], context: _Context) -> _Reading | None:
@@ -503,34 +503,18 @@ def _read_weekday(match: re.Match[str], context: _Context) -> _Reading | None:
     if context.word_before(start, context.words.not_weekday_after | context.words.generic_leads):
         return None  # `Black Friday`, `a Sunday walk`
     weekday = _WEEKDAYS[_word(match["wd"])]
-    shift = context.words.shifts[_key(match["shift"])] if match["shift"] else None
-    future = shift is None and context.tense(start, match.end()) > 0
-
-    def resolve(anchor: date) -> str:
-        if future:
-            found = anchor + timedelta((weekday - anchor.weekday()) % 7)
-        elif shift is None:
-            found = anchor - timedelta((anchor.weekday() - weekday) % 7)
-        elif shift < 0:
-            found = anchor - timedelta((anchor.weekday() - weekday - 1) % 7 + 1)
-        elif shift > 0:
-            found = anchor + timedelta((weekday - anchor.weekday() - 1) % 7 + 1)
-        else:
-            found = anchor + timedelta(weekday - anchor.weekday())
-        return found.isoformat()
-
-    return _Reading(match.start(), match.end(), "day", resolve=resolve, modifier=_position(match, context))
+    if match["shift"]:
+        relative = Relative("weekday_of_week", (weekday, context.words.shifts[_key(match["shift"])]))
+    elif context.tense(start, match.end()) > 0:
+        relative = Relative("weekday_on_or_after", (weekday,))
+    else:
+        relative = Relative("weekday_on_or_before", (weekday,))
+    return _Reading(match.start(), match.end(), "day", relative=relative, modifier=_position(match, context))
 
 
 def _read_relative_day(match: re.Match[str], context: _Context) -> _Reading | None:
-    offset = context.words.relative_days[_key(match["rel"])]
-    return _Reading(
-        match.start(),
-        match.end(),
-        "day",
-        resolve=lambda anchor: (anchor + timedelta(offset)).isoformat(),
-        modifier=_position(match, context),
-    )
+    relative = Relative("shift", (context.words.relative_days[_key(match["rel"])],))
+    return _Reading(match.start(), match.end(), "day", relative=relative, modifier=_position(match, context))
 
 
 def _read_shifted(match: re.Match[str], context: _Context) -> _Reading | None:
@@ -542,13 +526,7 @@ def _read_shifted(match: re.Match[str], context: _Context) -> _Reading | None:
         steps, modifier = 0, context.words.within_period[_key(match["within"])]
     else:
         steps, modifier = context.words.shifts[_key(match["shift"])], _position(match, context)
-    return _Reading(
-        match.start(),
-        match.end(),
-        unit,
-        resolve=lambda anchor: _shift(anchor, unit, steps),
-        modifier=modifier,
-    )
+    return _Reading(match.start(), match.end(), unit, relative=Relative("shift", (steps,)), modifier=modifier)
 
 
 def _read_ago(match: re.Match[str], context: _Context) -> _Reading | None:
@@ -559,20 +537,9 @@ def _read_ago(match: re.Match[str], context: _Context) -> _Reading | None:
     if amount is None or amount != int(amount) or "granularity" not in spec:
         return None
     direction = words.ago[_key(match["ago"])]
-    steps = int(amount) * int(spec.get("factor", 1))
-    granularity = spec["granularity"]
-    unit = granularity if granularity in {"day", "week", "month"} else "year"
-
-    def resolve(anchor: date) -> str | None:
-        value = _shift(anchor, unit, direction * steps)
-        if granularity == "decade":
-            return value[:3] + "X"
-        if granularity == "century":
-            return value[:2] + "XX"
-        return value
-
+    relative = Relative("shift", (direction * int(amount) * int(spec.get("factor", 1)),))
     modifier = _key(match["q"]) if match["q"] else None
-    return _Reading(match.start(), match.end(), granularity, resolve=resolve, modifier=modifier)
+    return _Reading(match.start(), match.end(), spec["granularity"], relative=relative, modifier=modifier)
 
 
 def _read_duration(match: re.Match[str], context: _Context) -> _Reading | None:
@@ -678,6 +645,98 @@ def _shift(anchor: date, unit: str, signed: int) -> str:
     return f"{anchor.year + signed:04d}"
 
 
+# Rules: how a `Relative` dates its expression. Each takes the anchor and the expression's granularity,
+# then the rule's own integers.
+
+
+def _nearest_day_rule(anchor: date, granularity: str, month: int, day: int, tense: int) -> str | None:
+    """A year-less month-day (`Dec. 2`, `Christmas`): see `_nearest_day`."""
+    return _iso(_nearest_day(anchor, month, day, tense))
+
+
+def _season_rule(anchor: date, granularity: str, wanted: int, shift: int) -> str:
+    """`last summer`: the latest such season over before the anchor's; `next`: the first after it."""
+    here = _season_index(anchor)
+    options = [o for o in range(here - 4, here + 5) if o % 4 == wanted]
+    if shift < 0:
+        chosen = max(o for o in options if o < here)
+    elif shift > 0:
+        chosen = min(o for o in options if o > here)
+    else:
+        chosen = _nearest(options, here, 0)
+    return f"{chosen // 4:04d}-{_SEASON_CODES[chosen % 4]}"
+
+
+def _month_index(year: int, month: int) -> int:
+    return year * 12 + month - 1
+
+
+def _month_value(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _nearest_month_rule(anchor: date, granularity: str, month: int, tense: int) -> str:
+    """`December`: the December nearest the anchor (see `_nearest`)."""
+    options = [_month_index(anchor.year + offset, month) for offset in (-1, 0, 1)]
+    return _month_value(_nearest(options, _month_index(anchor.year, anchor.month), tense))
+
+
+def _shifted_month_rule(anchor: date, granularity: str, month: int, shift: int) -> str:
+    """`last December` (the latest before the anchor's month), `this December`, `next December`."""
+    here = _month_index(anchor.year, anchor.month)
+    options = [_month_index(anchor.year + offset, month) for offset in (-1, 0, 1)]
+    if shift == 0:
+        chosen = _month_index(anchor.year, month)
+    elif shift < 0:
+        chosen = max(o for o in options if o < here)
+    else:
+        chosen = min(o for o in options if o > here)
+    return _month_value(chosen)
+
+
+def _weekday_on_or_before_rule(anchor: date, granularity: str, weekday: int) -> str:
+    """`Monday` in a past or tenseless sentence: the latest Monday on or before the anchor."""
+    return (anchor - timedelta((anchor.weekday() - weekday) % 7)).isoformat()
+
+
+def _weekday_on_or_after_rule(anchor: date, granularity: str, weekday: int) -> str:
+    """`will meet on Monday`: the first Monday on or after the anchor."""
+    return (anchor + timedelta((weekday - anchor.weekday()) % 7)).isoformat()
+
+
+def _weekday_of_week_rule(anchor: date, granularity: str, weekday: int, shift: int) -> str:
+    """`last Monday` (strictly before the anchor), `next Monday` (strictly after), `this Monday`."""
+    if shift < 0:
+        found = anchor - timedelta((anchor.weekday() - weekday - 1) % 7 + 1)
+    elif shift > 0:
+        found = anchor + timedelta((weekday - anchor.weekday() - 1) % 7 + 1)
+    else:
+        found = anchor + timedelta(weekday - anchor.weekday())
+    return found.isoformat()
+
+
+def _shift_rule(anchor: date, granularity: str, steps: int) -> str:
+    """`yesterday`, `last week`, `three years ago`, `two decades ago`: the anchor's unit moved by `steps`."""
+    value = _shift(anchor, granularity if granularity in {"day", "week", "month"} else "year", steps)
+    if granularity == "decade":
+        return value[:3] + "X"
+    if granularity == "century":
+        return value[:2] + "XX"
+    return value
+
+
+RULES: Mapping[str, Callable[..., str | None]] = {
+    "nearest_day": _nearest_day_rule,
+    "season": _season_rule,
+    "nearest_month": _nearest_month_rule,
+    "shifted_month": _shifted_month_rule,
+    "weekday_on_or_before": _weekday_on_or_before_rule,
+    "weekday_on_or_after": _weekday_on_or_after_rule,
+    "weekday_of_week": _weekday_of_week_rule,
+    "shift": _shift_rule,
+}
+
+
 # Extraction.
 
 
@@ -721,24 +780,21 @@ def extract_times(
     text: str,
     doc: Doc,
     sentences: Sequence[SentenceSpan],
-    anchor: date | None,
-    anchor_kind: str,
+    published: date | None,
     words: TimeWords | None = None,
-) -> list[TimeExpression]:
+) -> list[TimeCandidate]:
     """Time expressions of one article; `text` is `articles.text`, `doc` its parse.
 
-    `anchor` dates the article from outside its body: its publication date
-    (`anchor_kind='publication_date'`) or, failing that, its story's date
-    (`'story_date'`). An article without a publication date resolves against
-    the latest full date it writes itself before falling back on its story.
+    Relative expressions resolve against the publication date or, without one, the latest full
+    date the article writes; failing both they stay `unresolved`, with the rule that dates them
+    once the article's story is known (`anchor_on_stories`).
     """
     words = words or default_time_words()
     view = doc.text if len(doc.text) == len(text) else text
     readings = _read(view, doc, words)
-    if anchor is None or anchor_kind != PUBLICATION_DATE:
-        latest = _latest_day(readings)
-        if latest is not None:
-            anchor, anchor_kind = latest, LATEST_DATE
+    anchor, anchor_kind = published, PUBLICATION_DATE
+    if anchor is None:
+        anchor, anchor_kind = _latest_day(readings), LATEST_DATE
     rows = []
     for reading in readings:
         row = _row(article_id, text, sentences, reading, anchor, anchor_kind)
@@ -767,22 +823,20 @@ def _row(
     reading: _Reading,
     anchor: date | None,
     anchor_kind: str,
-) -> TimeExpression | None:
+) -> TimeCandidate | None:
     start, end = reading.start, reading.end
+    relative = reading.relative
     if reading.granularity == DURATION:
         value, kind, used = reading.value, DURATION, None
     elif reading.value is not None:
         value, kind, used = reading.value, ABSOLUTE, None
-    elif anchor is None or reading.resolve is None:
+    elif anchor is None or relative is None:
         value, kind, used = None, UNRESOLVED, None
     else:
-        try:
-            value, kind, used = reading.resolve(anchor), anchor_kind, anchor
-        except (ValueError, OverflowError):
-            return None
+        value, kind, used = _resolved(relative, reading.granularity, anchor), anchor_kind, anchor
         if value is None:
             return None
-    return TimeExpression(
+    return TimeCandidate(
         time_id=f"{article_id}:{start}-{end}",
         article_id=article_id,
         sentence_id=sentence_at(sentences, start),
@@ -794,7 +848,17 @@ def _row(
         anchor=kind,
         anchor_date=used,
         modifier=reading.modifier,
+        relative_rule=relative.rule if relative else None,
+        relative_args=list(relative.args) if relative else None,
     )
+
+
+def _resolved(relative: Relative, granularity: str, anchor: date) -> str | None:
+    """The rule's value, or None where the calendar has none (a date beyond year 9999)."""
+    try:
+        return relative.resolve(anchor, granularity)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _as_date(value: object) -> date | None:
@@ -818,27 +882,51 @@ def story_dates(stories: pd.DataFrame | None) -> dict[str, date]:
     return dates
 
 
-def time_expressions_table(
+_EXPRESSION_COLUMNS = [field.name for field in fields(TimeExpression)]
+
+
+def time_candidates_table(
     articles: pd.DataFrame,
     sentences: pd.DataFrame,
     docs: Iterable[tuple[str, Doc]],
-    stories: pd.DataFrame | None = None,
     words: TimeWords | None = None,
 ) -> pd.DataFrame:
-    """The `time_expressions` table: every article's time expressions, resolved and anchored."""
+    """The `time_candidates` table of one batch: every article's time expressions, with their rules."""
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
     published = {
         a: _as_date(d) for a, d in zip(articles["article_id"], articles["published_date"], strict=True)
     }
-    by_story = story_dates(stories)
     spans = spans_by_article(sentences)
     rows = []
     for article_id, doc in docs:
-        anchor, kind = published.get(article_id), PUBLICATION_DATE
-        if anchor is None:
-            anchor, kind = by_story.get(article_id), STORY_DATE
         found = extract_times(
-            article_id, texts[article_id], doc, spans.get(article_id, []), anchor, kind, words
+            article_id, texts[article_id], doc, spans.get(article_id, []), published.get(article_id), words
         )
         rows.extend(asdict(row) for row in found)
-    return pd.DataFrame(rows, columns=[field.name for field in fields(TimeExpression)])
+    return pd.DataFrame(rows, columns=[field.name for field in fields(TimeCandidate)])
+
+
+def anchor_on_stories(candidates: pd.DataFrame, stories: pd.DataFrame | None) -> pd.DataFrame:
+    """The `time_expressions` table: candidates, the unresolved ones of undated articles dated by their story.
+
+    An expression whose rule has no value against the story's date is dropped, as it would be
+    against a publication date.
+    """
+    by_story = story_dates(stories)
+    expressions = candidates[_EXPRESSION_COLUMNS].reset_index(drop=True)
+    rules = candidates.reset_index(drop=True)
+    waiting = rules[
+        (rules["anchor"] == UNRESOLVED) & rules["relative_rule"].notna() & rules["article_id"].isin(by_story)
+    ]
+    anchors = [by_story[article_id] for article_id in waiting["article_id"]]
+    values = [
+        _resolved(Relative(rule, tuple(int(a) for a in args)), granularity, anchor)
+        for rule, args, granularity, anchor in zip(
+            waiting["relative_rule"], waiting["relative_args"], waiting["granularity"], anchors, strict=True
+        )
+    ]
+    expressions.loc[waiting.index, "value"] = values
+    expressions.loc[waiting.index, "anchor"] = STORY_DATE
+    expressions.loc[waiting.index, "anchor_date"] = pd.Series(anchors, index=waiting.index, dtype=object)
+    unanswered = [index for index, value in zip(waiting.index, values, strict=True) if value is None]
+    return expressions.drop(index=unanswered).reset_index(drop=True)
