@@ -15,7 +15,7 @@ from pipeline.report import INDEX_NAME, pages, story_page_name, story_summary_ma
 from pipeline.report.charts import BELOW, FROM, POINT, RANGE, interval
 from pipeline.report.markup import ADDED, REMOVED, word_diff
 from pipeline.report.pages import DIGESTS_NAME
-from pipeline.report.views import ClaimView
+from pipeline.report.views import ClaimView, Warehouse, story_view
 from pipeline.schema import schema_for
 
 _VOID = frozenset(
@@ -403,6 +403,37 @@ def two_stories(second_title: str) -> dict[str, pd.DataFrame]:
         "articles": frame("articles", articles),
         "stories": frame("stories", [story_row("S1", ["a1"]), story_row("S2", ["a2"])]),
     }
+
+
+def test_pairs_sharing_as_much_copy_are_listed_in_the_order_of_their_outlets():
+    outlets = {"a1": "Zeta Post", "a2": "Alpha Times", "a3": "Mid Herald"}
+    articles = [
+        article_row(article_id, "Agency copy.", outlet=outlet) for article_id, outlet in outlets.items()
+    ]
+    pairs = [("a1", "a3", 300), ("a1", "a2", 120), ("a2", "a3", 120)]
+    tables = {
+        "articles": frame("articles", articles),
+        "stories": frame("stories", [story_row("S1", list(outlets))]),
+        "source_overlap": frame(
+            "source_overlap",
+            [
+                {
+                    "article_id": a,
+                    "other_article_id": b,
+                    "shared_chars": n,
+                    "shared_share": 0.5,
+                    "passages": 1,
+                }
+                for a, b, n in pairs
+            ],
+        ),
+    }
+    overlap = story_view(Warehouse(tables), "S1").overlap
+    assert [(view.first, view.second) for view in overlap] == [
+        ("Zeta Post", "Mid Herald"),
+        ("Alpha Times", "Mid Herald"),
+        ("Zeta Post", "Alpha Times"),
+    ]
 
 
 def test_a_story_page_is_drawn_again_only_when_what_it_shows_changed(tmp_path):

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -173,12 +174,16 @@ class StoryView:
         return sorted({claim.measure for claim in self.claims})
 
 
+Row = dict[str, Any]
+
+
 class Warehouse:
     """The tables a report reads, each present with its schema's columns even when missing or empty."""
 
     def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
         self._tables = tables
         self._cache: dict[str, pd.DataFrame] = {}
+        self._records: dict[str, list[Row]] = {}
         self._positions: dict[tuple[str, str], dict[object, list[int]]] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -186,16 +191,19 @@ class Warehouse:
             self._cache[name] = _with_schema(name, self._tables.get(name))
         return self._cache[name]
 
-    def rows(self, name: str, column: str, keys: Iterable[object]) -> pd.DataFrame:
+    def rows(self, name: str, column: str, keys: Iterable[object]) -> list[Row]:
         """Rows of table `name` whose `column` is one of `keys` (a list column: holds one), in table order.
 
-        Each story reads only its own rows: the table is indexed by `column` once,
-        so a report costs one pass over each table, not one per story.
+        Each story reads only its own rows: the table is turned into records and
+        indexed by `column` once, so a report costs one pass over each table, not
+        one per story, and no per-story DataFrame.
         """
+        if name not in self._records:
+            self._records[name] = self[name].to_dict("records")
         if (name, column) not in self._positions:
             self._positions[(name, column)] = _positions(self[name][column])
-        index = self._positions[(name, column)]
-        return self[name].iloc[sorted({position for key in keys for position in index.get(key, ())})]
+        index, records = self._positions[(name, column)], self._records[name]
+        return [records[position] for position in sorted({p for key in keys for p in index.get(key, ())})]
 
     def story_ids(self) -> list[str]:
         """Stories in page order: earliest first, undated last."""
@@ -210,15 +218,16 @@ class Warehouse:
 def story_view(warehouse: Warehouse, story_id: str) -> StoryView:
     """The records of one story's page."""
     story = warehouse.rows("stories", "story_id", [story_id])
-    if story.empty:
+    if not story:
         raise KeyError(f"no story {story_id!r}")
-    row = story.iloc[0]
+    row = story[0]
     article_ids = [str(article_id) for article_id in row["article_ids"]]
-    articles = warehouse.rows("articles", "article_id", article_ids).sort_values(
-        ["source_path", "article_id"]
+    articles = sorted(
+        warehouse.rows("articles", "article_id", article_ids),
+        key=lambda article: (article["source_path"], article["article_id"]),
     )
     labels = article_labels(articles)
-    texts = dict(zip(articles["article_id"], articles["text"], strict=True))
+    texts = {article["article_id"]: article["text"] for article in articles}
     sentences = _SentenceSpans(warehouse.rows("sentences", "article_id", texts), texts)
     claims = _claims(warehouse, story_id, labels, sentences)
     return StoryView(
@@ -226,7 +235,7 @@ def story_view(warehouse: Warehouse, story_id: str) -> StoryView:
         title=_text(row["title"]) or f"Story {story_id}",
         first_published=_date_text(row["first_published"]),
         outlet_count=int(row["outlet_count"]),
-        articles=[_article(article, labels) for article in articles.to_dict("records")],
+        articles=[_article(article, labels) for article in articles],
         timeline=_timeline(warehouse, articles, labels, sentences),
         clusters=_clusters(warehouse, labels, texts),
         claims=claims,
@@ -236,16 +245,14 @@ def story_view(warehouse: Warehouse, story_id: str) -> StoryView:
     )
 
 
-def article_labels(articles: pd.DataFrame) -> dict[str, str]:
+def article_labels(articles: Iterable[Row]) -> dict[str, str]:
     """How the page names each article: its outlet, else its file (outlet and file if an outlet has two)."""
     files = {
-        article_id: _FILE_SUFFIX.sub("", str(path).rsplit("/", 1)[-1])
-        for article_id, path in zip(articles["article_id"], articles["source_path"], strict=True)
+        article["article_id"]: _FILE_SUFFIX.sub("", str(article["source_path"]).rsplit("/", 1)[-1])
+        for article in articles
     }
     outlets = {
-        article_id: outlet.strip()
-        for article_id, outlet in zip(articles["article_id"], articles["outlet"], strict=True)
-        if _text(outlet)
+        article["article_id"]: article["outlet"].strip() for article in articles if _text(article["outlet"])
     }
     shared = Counter(outlets.values())
     return {
@@ -268,18 +275,12 @@ def measure_title(measure: str) -> str:
 class _SentenceSpans:
     """The sentence around a span of an article, from the sentences table's offsets."""
 
-    def __init__(self, sentences: pd.DataFrame, texts: Mapping[str, str]) -> None:
+    def __init__(self, sentences: Iterable[Row], texts: Mapping[str, str]) -> None:
         """`sentences`: the rows of the articles in `texts`."""
         self._texts = texts
         self._spans = {
-            (article_id, int(sentence_id)): (int(start), int(end))
-            for article_id, sentence_id, start, end in zip(
-                sentences["article_id"],
-                sentences["sentence_id"],
-                sentences["start_char"],
-                sentences["end_char"],
-                strict=True,
-            )
+            (row["article_id"], int(row["sentence_id"])): (int(row["start_char"]), int(row["end_char"]))
+            for row in sentences
         }
 
     def around(
@@ -311,7 +312,7 @@ def _with_schema(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame
 
 
-def _article(row: dict, labels: Mapping[str, str]) -> ArticleView:
+def _article(row: Row, labels: Mapping[str, str]) -> ArticleView:
     url = _text(row["url"])
     return ArticleView(
         article_id=row["article_id"],
@@ -330,11 +331,11 @@ def _article(row: dict, labels: Mapping[str, str]) -> ArticleView:
 
 
 def _timeline(
-    warehouse: Warehouse, articles: pd.DataFrame, labels: Mapping[str, str], sentences: _SentenceSpans
+    warehouse: Warehouse, articles: list[Row], labels: Mapping[str, str], sentences: _SentenceSpans
 ) -> list[TimelineDate]:
     """Dated events the articles mention, and their publications, in calendar order."""
     dated: dict[tuple[str, str], list[TimelineEntry]] = defaultdict(list)
-    for row in articles.to_dict("records"):
+    for row in articles:
         published = _date_text(row["published_date"])
         if published:
             title = _text(row["title"])
@@ -343,7 +344,7 @@ def _timeline(
             )
     times = warehouse.rows("time_expressions", "article_id", labels)
     order = {article_id: position for position, article_id in enumerate(labels)}
-    rows = sorted(times.to_dict("records"), key=lambda row: (order[row["article_id"]], row["start_char"]))
+    rows = sorted(times, key=lambda row: (order[row["article_id"]], row["start_char"]))
     for row in rows:
         value = _text(row["value"])
         if not value or row["anchor"] in _UNDATED_ANCHORS or row["granularity"] == "duration":
@@ -361,9 +362,9 @@ def _clusters(warehouse: Warehouse, labels: Mapping[str, str], texts: Mapping[st
     """Quote clusters the story's articles carry, most widely carried first."""
     quotes = warehouse.rows("quotes", "article_id", labels)
     clusters = warehouse.rows("quote_clusters", "article_ids", labels)
-    quote_rows = {row["quote_id"]: row for row in quotes.to_dict("records")}
+    quote_rows = {row["quote_id"]: row for row in quotes}
     views = []
-    for row in clusters.to_dict("records"):
+    for row in clusters:
         carriers = [str(article_id) for article_id in _items(row["article_ids"]) if article_id in labels]
         if not carriers:
             continue
@@ -384,7 +385,7 @@ def _clusters(warehouse: Warehouse, labels: Mapping[str, str], texts: Mapping[st
 
 
 def _variants(
-    canonical: str, cluster_id: str, members: list[dict], labels: Mapping[str, str], texts: Mapping[str, str]
+    canonical: str, cluster_id: str, members: list[Row], labels: Mapping[str, str], texts: Mapping[str, str]
 ) -> list[VariantView]:
     """The distinct wordings of a cluster: each member's passages of it, sliced from its article."""
     wordings: dict[str, tuple[str, list[str]]] = {}
@@ -418,17 +419,12 @@ def _claims(
 ) -> list[ClaimView]:
     """The story's numeric claims, each with its agreeing group's number within its measure."""
     claims = warehouse.rows("claims", "article_id", labels)
-    groups = warehouse.rows("claim_groups", "story_id", [story_id])
-    groups = groups.sort_values(["measure", "value_low", "group_id"])
     group_of: dict[str, int] = {}
-    for _, measure_groups in groups.groupby("measure", sort=True):
-        for number, claim_ids in enumerate(measure_groups["claim_ids"]):
-            group_of.update(dict.fromkeys(_items(claim_ids), number))
+    for measure_groups in _groups_by_measure(warehouse, story_id).values():
+        for number, group in enumerate(measure_groups):
+            group_of.update(dict.fromkeys(_items(group["claim_ids"]), number))
     order = {article_id: position for position, article_id in enumerate(labels)}
-    rows = sorted(
-        claims.to_dict("records"),
-        key=lambda row: (row["measure"], order[row["article_id"]], row["number_start"]),
-    )
+    rows = sorted(claims, key=lambda row: (row["measure"], order[row["article_id"]], row["number_start"]))
     views = []
     for row in rows:
         figure = (int(row["number_start"]), int(row["number_end"]))
@@ -461,13 +457,13 @@ def _claims(
 def _conflicts(warehouse: Warehouse, story_id: str, claims: list[ClaimView]) -> list[ConflictView]:
     """The story's conflicts, each split into sides by the claim groups that disagree."""
     conflicts = warehouse.rows("conflicts", "story_id", [story_id])
-    groups = warehouse.rows("claim_groups", "story_id", [story_id]).sort_values(["value_low", "group_id"])
+    groups = _groups_by_measure(warehouse, story_id)
     by_id = {claim.claim_id: claim for claim in claims}
     views = []
-    for row in conflicts.sort_values(["measure", "conflict_id"]).to_dict("records"):
+    for row in sorted(conflicts, key=lambda conflict: (conflict["measure"], conflict["conflict_id"])):
         claim_ids = [claim_id for claim_id in _items(row["claim_ids"]) if claim_id in by_id]
         sides, placed = [], set()
-        for group in groups[groups["measure"] == row["measure"]].to_dict("records"):
+        for group in groups.get(row["measure"], []):
             members = [claim_id for claim_id in claim_ids if claim_id in set(_items(group["claim_ids"]))]
             if members:
                 sides.append(
@@ -490,29 +486,35 @@ def _conflicts(warehouse: Warehouse, story_id: str, claims: list[ClaimView]) -> 
     return views
 
 
+def _groups_by_measure(warehouse: Warehouse, story_id: str) -> dict[str, list[Row]]:
+    """The story's claim groups by measure, each measure's lowest values first."""
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for group in warehouse.rows("claim_groups", "story_id", [story_id]):
+        groups[group["measure"]].append(group)
+    return {
+        measure: sorted(rows, key=lambda group: (group["value_low"], group["group_id"]))
+        for measure, rows in groups.items()
+    }
+
+
 def _entities(warehouse: Warehouse, labels: Mapping[str, str]) -> list[EntityView]:
     """Entities the story's articles mention, most mentioned first."""
-    mentions = warehouse.rows("mentions", "article_id", labels)
-    if mentions.empty:
-        return []
     mention_counts: Counter[str] = Counter()
     articles_of: dict[str, set[str]] = defaultdict(set)
-    for entity_id, article_id in zip(mentions["entity_id"], mentions["article_id"], strict=True):
+    for mention in warehouse.rows("mentions", "article_id", labels):
+        entity_id = mention["entity_id"]
         if _present(entity_id) is not None:
             mention_counts[entity_id] += 1
-            articles_of[entity_id].add(article_id)
-    entities = warehouse.rows("entities", "entity_id", mention_counts)
+            articles_of[entity_id].add(mention["article_id"])
     views = {
-        entity_id: EntityView(
-            name=str(name),
-            label=str(label),
-            aliases=sorted({str(alias) for alias in _items(aliases)} - {str(name)}),
-            mentions=mention_counts[entity_id],
-            articles=len(articles_of[entity_id]),
+        entity["entity_id"]: EntityView(
+            name=str(entity["name"]),
+            label=str(entity["label"]),
+            aliases=sorted({str(alias) for alias in _items(entity["aliases"])} - {str(entity["name"])}),
+            mentions=mention_counts[entity["entity_id"]],
+            articles=len(articles_of[entity["entity_id"]]),
         )
-        for entity_id, name, label, aliases in zip(
-            entities["entity_id"], entities["name"], entities["label"], entities["aliases"], strict=True
-        )
+        for entity in warehouse.rows("entities", "entity_id", mention_counts)
     }
     return [
         views[entity_id]
@@ -521,9 +523,8 @@ def _entities(warehouse: Warehouse, labels: Mapping[str, str]) -> list[EntityVie
 
 
 def _overlap(warehouse: Warehouse, labels: Mapping[str, str]) -> list[OverlapView]:
-    overlap = warehouse.rows("source_overlap", "article_id", labels)
-    within = overlap[overlap["other_article_id"].isin(list(labels))]
-    return [
+    """Pairs of the story's articles that share copy, the most shared first (ties in label order)."""
+    views = [
         OverlapView(
             first=labels[row["article_id"]],
             second=labels[row["other_article_id"]],
@@ -531,8 +532,10 @@ def _overlap(warehouse: Warehouse, labels: Mapping[str, str]) -> list[OverlapVie
             shared_share=float(row["shared_share"]),
             passages=int(row["passages"]),
         )
-        for row in within.sort_values("shared_chars", ascending=False).to_dict("records")
+        for row in warehouse.rows("source_overlap", "article_id", labels)
+        if row["other_article_id"] in labels
     ]
+    return sorted(views, key=lambda view: (-view.shared_chars, view.first, view.second))
 
 
 def _ordered_labels(article_ids: Iterable[str], labels: Mapping[str, str]) -> list[str]:
