@@ -11,6 +11,8 @@ Mentions are linked by evidence that holds across outlets' styles:
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
 - acronyms defined in an article, or implied by a long form elsewhere
   (`HTS`, `UNSCR 2254`);
+- two people the model ran into one mention across `and` are each their
+  person (`Lopez and Carrasquillo`);
 - a lone surname or first name, however the model labelled it, is the person
   its article names in full (`Sean Payton` ... `Payton`, `Kathina Thomas` ...
   `Kathina`);
@@ -72,6 +74,8 @@ _DOMAIN = re.compile(r"\s?\.\s?(?:com|net|org)$", re.IGNORECASE)
 # Initials written apart (`u s` in the key of `U . S . Navy`).
 _SPACED_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 # A nickname blended from the start of a given name and of a surname: `LiLo`, `J-Lo`, `A-Rod`.
+# Two names joined in one mention: `Lopez and Carrasquillo`.
+_AND = re.compile(r"\s+and\s+")
 _BLEND = re.compile(r"(?P<given>[A-Z][a-z]{0,3})-?(?P<last>[A-Z][a-z]{1,4})")
 
 
@@ -190,8 +194,16 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
     for key, label in zip(labelled["key"], labelled["ner_label"], strict=True):
         if key.startswith("name:") and label not in _PLACE_LABELS and _is_full_name(key, rules):
             known.add("name:" + _bare(key).split()[-1])
+    people = _person_keys(labelled, rules)
     rows = []
     for row in frame.to_dict("records"):
+        pair = None if row["candidate"] else _coordinated_people(row["text"], people, rules)
+        for offset, text, key in pair or ():
+            start = row["start_char"] + offset
+            rows.append({**row, "text": text, "key": key, "ner_label": PERSON, "start_char": start,
+                         "end_char": start + len(text)})  # fmt: skip
+        if pair:
+            continue
         if not row["candidate"] or looks_like_acronym(row["text"]):
             rows.append(row)
             continue
@@ -199,6 +211,30 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
             start = row["start_char"] + offset
             rows.append({**row, "text": text, "key": key, "start_char": start, "end_char": start + len(text)})
     return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _person_keys(labelled: pd.DataFrame, rules: NameRules) -> set[str]:
+    """The keys the model mostly labels a person, and the surnames of those named in full."""
+    people = {key for key, labels in _label_votes(labelled).items() if labels.most_common(1)[0][0] == PERSON}
+    return people | {"name:" + surname(_bare(key), rules) for key in people if _is_full_name(key, rules)}
+
+
+def _coordinated_people(text: str, people: set[str], rules: NameRules) -> list[tuple[int, str, str]] | None:
+    """`(offset, text, key)` of the two people in one mention the model ran across `and`.
+
+    `Lopez and Carrasquillo`, `Woodward and Bernstein`: each side alone is a
+    person the corpus names. Names of organisations with `and` in them
+    (`Fish and Wildlife Service`, `Palmer Fire and Rescue`) stay whole, as
+    their sides are no people.
+    """
+    joint = _AND.search(text)
+    if joint is None:
+        return None
+    sides = [(0, text[: joint.start()]), (joint.end(), text[joint.end() :])]
+    keys = [_surface_key(side, PERSON, rules) for _, side in sides]
+    if not all(key in people for key in keys):
+        return None
+    return [(offset, side, key) for (offset, side), key in zip(sides, keys, strict=True)]
 
 
 def _known_spans(text: str, known: set[str], rules: NameRules) -> list[tuple[int, str, str]]:
