@@ -317,3 +317,22 @@ def test_a_surname_that_is_also_a_common_noun_stays_a_name_where_its_article_nam
         "Page said he had written the page of lyrics in an hour .\n"
     )
     assert ("Page", "PERSON") in found
+
+
+def test_an_acronym_that_counts_a_leading_the_joins_the_name_in_its_event() -> None:
+    # `Lohan's lawyer told THR ...` beside `... told The Hollywood Reporter`, where `The` is trimmed.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Lindsay Lohan", "PERSON"),
+            ("a", "Hollywood Reporter", "ORG"),
+            ("b", "Lindsay Lohan", "PERSON"),
+            ("b", "THR", "ORG"),
+            ("c", "Tony Thompson", "PERSON"),
+            ("c", "Pennsylvania", "GPE"),
+            ("c", "Philadelphia Eagles", "ORG"),
+            ("c", "THR", "ORG"),
+        )
+    )
+    assert entity_of(mentions, "b", "THR") == entity_of(mentions, "a", "Hollywood Reporter")
+    # Another story's `THR` is not that outlet.
+    assert entity_of(mentions, "c", "THR").isdisjoint(entity_of(mentions, "a", "Hollywood Reporter"))

@@ -10,7 +10,7 @@ Mentions are linked by evidence that holds across outlets' styles:
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
 - acronyms defined in an article, or implied by a long form elsewhere
-  (`HTS`, `UNSCR 2254`);
+  (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event);
 - two people the model ran into one mention across `and` are each their
   person (`Lopez and Carrasquillo`);
 - a lone surname or first name, however the model labelled it, is the person
@@ -502,7 +502,10 @@ def _link_cut_names(context: _Context) -> None:
 def _link_acronyms(context: _Context) -> None:
     """Acronyms to their long forms: defined in the article, else the event, else implied by one long form.
 
-    People are not known by acronyms: `AP` is not `Andrew Pusar`.
+    People are not known by acronyms: `AP` is not `Andrew Pusar`. An acronym
+    that matches no long form may count a leading `The` (`THR` / `The
+    Hollywood Reporter`); it joins the one long form of its event that
+    matches without the `T`.
     """
     frame, rules = context.frame, context.rules
     defined: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -525,6 +528,10 @@ def _link_acronyms(context: _Context) -> None:
             continue
         meanings = defined.get(row.key) or long_forms.get(_bare(row.key).upper(), set())
         in_event = [node for event, node in meanings if event == row.event]
+        if not meanings and _bare(row.key).startswith("t"):
+            # `THR`: an acronym that counts the `The` its name is written without.
+            without_the = long_forms.get(_bare(row.key)[1:].upper(), set())
+            in_event = [node for event, node in without_the if event == row.event]
         context.join_if_unique(row.node, in_event) or context.join_if_unique(
             row.node, [node for _, node in meanings]
         )
