@@ -336,3 +336,23 @@ def test_an_acronym_that_counts_a_leading_the_joins_the_name_in_its_event() -> N
     assert entity_of(mentions, "b", "THR") == entity_of(mentions, "a", "Hollywood Reporter")
     # Another story's `THR` is not that outlet.
     assert entity_of(mentions, "c", "THR").isdisjoint(entity_of(mentions, "a", "Hollywood Reporter"))
+
+
+def test_a_police_force_named_without_department_is_the_department_in_its_event() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Staunton Police Department", "ORG"),
+            ("a", "Staunton", "GPE"),
+            ("a", "Shelby Hamilton", "PERSON"),
+            ("b", "Staunton Police", "ORG"),
+            ("b", "Staunton", "GPE"),
+            ("b", "Shelby Hamilton", "PERSON"),
+            ("b", "State Department", "ORG"),
+            ("b", "State", "ORG"),
+        )
+    )
+    assert entity_of(mentions, "b", "Staunton Police") == entity_of(
+        mentions, "a", "Staunton Police Department"
+    )
+    assert entity_of(mentions, "b", "Staunton Police") != entity_of(mentions, "b", "Staunton")
+    assert entity_of(mentions, "b", "State Department") != entity_of(mentions, "b", "State")

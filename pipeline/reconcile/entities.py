@@ -21,7 +21,8 @@ Mentions are linked by evidence that holds across outlets' styles:
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
   lone first name the one person of the event named in full with it, a
   singular its plural (`Colt`), a place without its kind the place
-  (`Mediterranean` / `Mediterranean Sea`), a blended nickname its person (`LiLo`), and
+  (`Mediterranean` / `Mediterranean Sea`), a body without `Department` the
+  department (`Staunton Police`), a blended nickname its person (`LiLo`), and
   full names that differ only by initials, a shortened or familiar first name
   or a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
   "The Chin" Gigante`) join. Outside an event, a bare surname joins a full name
@@ -74,6 +75,8 @@ _DOMAIN = re.compile(r"\s?\.\s?(?:com|net|org)$", re.IGNORECASE)
 # Initials written apart (`u s` in the key of `U . S . Navy`).
 _SPACED_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 # A nickname blended from the start of a given name and of a surname: `LiLo`, `J-Lo`, `A-Rod`.
+# Words that name a unit of a body, which writers often leave out: `Staunton Police (Department)`.
+_UNIT_NOUNS = frozenset({"department", "dept"})
 # Two names joined in one mention: `Lopez and Carrasquillo`.
 _AND = re.compile(r"\s+and\s+")
 _BLEND = re.compile(r"(?P<given>[A-Z][a-z]{0,3})-?(?P<last>[A-Z][a-z]{1,4})")
@@ -135,6 +138,7 @@ def resolve_entities(
     _link_heads(context)
     _link_plurals(context)
     _link_place_nouns(context)
+    _link_departments(context)
     _link_blended_nicknames(context)
     _link_lone_names_across_events(context)
 
@@ -710,6 +714,25 @@ def _link_place_nouns(context: _Context) -> None:
             if kind in context.rules.place_nouns and context.is_place(name) and context.is_place(short):
                 for node in by_key.get(short, []):
                     context.nodes.union(node, name)
+
+
+def _link_departments(context: _Context) -> None:
+    """Within an event, a body named without `Department` is that department (`Staunton Police`).
+
+    The name must keep two words (`State Department` is no `State`), and
+    neither may be a person or a place.
+    """
+    for names in context.full_names_by_event.values():
+        for name in sorted(names):
+            *words, unit = _bare(name).split()
+            short = "name:" + " ".join(words)
+            if (
+                unit in _UNIT_NOUNS
+                and len(words) >= 2
+                and short in names
+                and not any(context.is_person(key) or context.is_place(key) for key in (name, short))
+            ):
+                context.nodes.union(short, name)
 
 
 def _link_blended_nicknames(context: _Context) -> None:
