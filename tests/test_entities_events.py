@@ -338,21 +338,28 @@ def test_an_acronym_that_counts_a_leading_the_joins_the_name_in_its_event() -> N
     assert entity_of(mentions, "c", "THR").isdisjoint(entity_of(mentions, "a", "Hollywood Reporter"))
 
 
-def test_a_police_force_named_without_department_is_the_department_in_its_event() -> None:
+def test_a_body_named_without_its_kind_of_unit_is_that_body_in_its_event() -> None:
+    shared = ["Staunton", "Shelby Hamilton", "Augusta County", "Lindsay Lohan", "Shenandoah Valley"]
     mentions, _ = resolve_entities(
         candidates(
             ("a", "Staunton Police Department", "ORG"),
-            ("a", "Staunton", "GPE"),
-            ("a", "Shelby Hamilton", "PERSON"),
+            ("a", "Cliffside Recovery Centre", "ORG"),
+            ("a", "Betty Ford Center", "ORG"),
+            *[("a", name, "PERSON" if " " in name else "GPE") for name in shared],
             ("b", "Staunton Police", "ORG"),
-            ("b", "Staunton", "GPE"),
-            ("b", "Shelby Hamilton", "PERSON"),
+            ("b", "Cliffside Recovery", "ORG"),
+            ("b", "Betty Ford", "PERSON"),
+            *[("b", name, "PERSON" if " " in name else "GPE") for name in shared],
             ("b", "State Department", "ORG"),
             ("b", "State", "ORG"),
         )
     )
-    assert entity_of(mentions, "b", "Staunton Police") == entity_of(
-        mentions, "a", "Staunton Police Department"
+    staunton_police = entity_of(mentions, "a", "Staunton Police Department")
+    assert entity_of(mentions, "b", "Staunton Police") == staunton_police
+    assert entity_of(mentions, "b", "Staunton") != staunton_police
+    assert entity_of(mentions, "b", "Cliffside Recovery") == entity_of(
+        mentions, "a", "Cliffside Recovery Centre"
     )
-    assert entity_of(mentions, "b", "Staunton Police") != entity_of(mentions, "b", "Staunton")
+    # A short name of one word, or a person a body is named after, stays apart.
     assert entity_of(mentions, "b", "State Department") != entity_of(mentions, "b", "State")
+    assert entity_of(mentions, "b", "Betty Ford") != entity_of(mentions, "a", "Betty Ford Center")

@@ -21,8 +21,8 @@ Mentions are linked by evidence that holds across outlets' styles:
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
   lone first name the one person of the event named in full with it, a
   singular its plural (`Colt`), a place without its kind the place
-  (`Mediterranean` / `Mediterranean Sea`), a body without `Department` the
-  department (`Staunton Police`), a blended nickname its person (`LiLo`), and
+  (`Mediterranean` / `Mediterranean Sea`), a body without its kind of unit
+  the body (`Staunton Police`, `Morningside Recovery`), a blended nickname its person (`LiLo`), and
   full names that differ only by initials, a shortened or familiar first name
   or a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
   "The Chin" Gigante`) join. Outside an event, a bare surname joins a full name
@@ -75,8 +75,9 @@ _DOMAIN = re.compile(r"\s?\.\s?(?:com|net|org)$", re.IGNORECASE)
 # Initials written apart (`u s` in the key of `U . S . Navy`).
 _SPACED_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 # A nickname blended from the start of a given name and of a surname: `LiLo`, `J-Lo`, `A-Rod`.
-# Words that name a unit of a body, which writers often leave out: `Staunton Police (Department)`.
-_UNIT_NOUNS = frozenset({"department", "dept"})
+# The kind of unit a body is, which writers often leave out: `Staunton Police (Department)`,
+# `Morningside Recovery (Center)`. British spellings are folded before (`centre`).
+_UNIT_NOUNS = frozenset({"department", "dept", "center", "clinic"})
 # Two names joined in one mention: `Lopez and Carrasquillo`.
 _AND = re.compile(r"\s+and\s+")
 _BLEND = re.compile(r"(?P<given>[A-Z][a-z]{0,3})-?(?P<last>[A-Z][a-z]{1,4})")
@@ -138,7 +139,7 @@ def resolve_entities(
     _link_heads(context)
     _link_plurals(context)
     _link_place_nouns(context)
-    _link_departments(context)
+    _link_unit_nouns(context)
     _link_blended_nicknames(context)
     _link_lone_names_across_events(context)
 
@@ -716,11 +717,13 @@ def _link_place_nouns(context: _Context) -> None:
                     context.nodes.union(node, name)
 
 
-def _link_departments(context: _Context) -> None:
-    """Within an event, a body named without `Department` is that department (`Staunton Police`).
+def _link_unit_nouns(context: _Context) -> None:
+    """Within an event, a body named without its kind of unit is that body.
 
-    The name must keep two words (`State Department` is no `State`), and
-    neither may be a person or a place.
+    `Staunton Police` is the `Staunton Police Department`, `Morningside
+    Recovery` the `Morningside Recovery Center`. The short name must keep
+    two words (`State Department` is no `State`), and neither may be a person
+    or a place (`Betty Ford` is not the `Betty Ford Center`).
     """
     for names in context.full_names_by_event.values():
         for name in sorted(names):
