@@ -363,3 +363,20 @@ def test_a_body_named_without_its_kind_of_unit_is_that_body_in_its_event() -> No
     # A short name of one word, or a person a body is named after, stays apart.
     assert entity_of(mentions, "b", "State Department") != entity_of(mentions, "b", "State")
     assert entity_of(mentions, "b", "Betty Ford") != entity_of(mentions, "a", "Betty Ford Center")
+
+
+def test_an_organisation_run_into_the_common_nouns_after_it_is_that_organisation() -> None:
+    # `... told People magazine on Friday` beside `... a rep told People`.
+    shared = [("Lindsay Lohan", "PERSON"), ("Betty Ford Center", "ORG"), ("Malibu", "GPE")]
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "People magazine", "ORG"),
+            ("a", "Bush administration", "ORG"),
+            *[("a", *name) for name in shared],
+            ("b", "People", "ORG"),
+            ("b", "Bush", "PERSON"),
+            *[("b", *name) for name in shared],
+        )
+    )
+    assert entity_of(mentions, "a", "People magazine") == entity_of(mentions, "b", "People")
+    assert entity_of(mentions, "a", "Bush administration") != entity_of(mentions, "b", "Bush")

@@ -5,7 +5,10 @@ Mentions are linked by evidence that holds across outlets' styles:
   (`Kathina` / `Thomas` where the model cut `Kathina Thomas` in two);
 - the same key once spelling, case, diacritics, titles and determiners are
   folded away (`Spokesperson Miller` / `Miller`, `Hay’at` / `Hayat`, `Centre`
-  / `Center`), whatever label the model gave each mention;
+  / `Center`), and the common nouns an organisation's or work's name was run
+  into (`People magazine`, `IRNA news agency`; a government noun stays, as
+  the `Bush administration` is not Bush), whatever label the model gave each
+  mention;
 - a country's names in every gazetteer spelling (`Türkiye` / `Turkey`), and a
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
@@ -151,6 +154,8 @@ def resolve_entities(
 
 def _surface_key(text: str, label: str, rules: NameRules) -> str:
     """What a mention's name folds to: a person's name without titles, a country code, or a law."""
+    if label in _DESCRIBED_LABELS:
+        text = _without_description(text, rules)
     key = _join_letters(name_key(_DOMAIN.sub("", text), rules))
     if label == PERSON:
         return "name:" + _us_spelling(strip_titles(key, rules))
@@ -164,6 +169,19 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
     if label == "LAW":
         return "law:" + key
     return "name:" + _us_spelling(strip_legal_form(key, rules))
+
+
+_DESCRIBED_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT"})
+_LOWER_WORD = re.compile(r"\s+[a-z]+$")
+
+
+def _without_description(text: str, rules: NameRules) -> str:
+    """A name without the common nouns the model ran it into: `People magazine`, `IRNA news agency`."""
+    while True:
+        tail = _LOWER_WORD.search(text)
+        if tail is None or tail.group().strip() in rules.government_nouns:
+            return text
+        text = text[: tail.start()]
 
 
 def _us_spelling(key: str) -> str:
