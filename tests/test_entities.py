@@ -271,3 +271,25 @@ def test_a_name_the_model_cut_in_two_joins_the_name_other_articles_write_whole()
     assert entity_ids(mentions, "a", "Kathina") == entity_ids(mentions, "a", "Thomas") == person
     assert set(entities.loc[entities["entity_id"].isin(person), "label"]) == {"PERSON"}
     assert entity_ids(mentions, "a", "Albany") != entity_ids(mentions, "a", "Police")
+
+
+def test_two_people_the_model_ran_into_one_name_are_each_their_person() -> None:
+    # `... the shooting that Lopez and Carrasquillo carried out ...`, tagged as one organisation.
+    mentions, entities = resolve_entities(
+        candidates(
+            ("a", "Jonathan Carrasquillo", "PERSON"),
+            ("a", "Alex Lopez", "PERSON"),
+            ("a", "Lopez and Carrasquillo", "ORG"),
+            ("b", "Fish and Wildlife Service", "ORG"),
+            ("b", "Fish", "ORG"),
+            ("b", "Wildlife Service", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Carrasquillo") == entity_ids(mentions, "a", "Jonathan Carrasquillo")
+    assert entity_ids(mentions, "a", "Lopez") == entity_ids(mentions, "a", "Alex Lopez")
+    assert entity_ids(mentions, "a", "Lopez and Carrasquillo") == set()
+    assert set(entities.loc[entities["entity_id"].isin(entity_ids(mentions, "a", "Lopez")), "label"]) == {
+        "PERSON"
+    }
+    # An organisation named with `and` stays whole.
+    assert len(entity_ids(mentions, "b", "Fish and Wildlife Service")) == 1

@@ -317,3 +317,66 @@ def test_a_surname_that_is_also_a_common_noun_stays_a_name_where_its_article_nam
         "Page said he had written the page of lyrics in an hour .\n"
     )
     assert ("Page", "PERSON") in found
+
+
+def test_an_acronym_that_counts_a_leading_the_joins_the_name_in_its_event() -> None:
+    # `Lohan's lawyer told THR ...` beside `... told The Hollywood Reporter`, where `The` is trimmed.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Lindsay Lohan", "PERSON"),
+            ("a", "Hollywood Reporter", "ORG"),
+            ("b", "Lindsay Lohan", "PERSON"),
+            ("b", "THR", "ORG"),
+            ("c", "Tony Thompson", "PERSON"),
+            ("c", "Pennsylvania", "GPE"),
+            ("c", "Philadelphia Eagles", "ORG"),
+            ("c", "THR", "ORG"),
+        )
+    )
+    assert entity_of(mentions, "b", "THR") == entity_of(mentions, "a", "Hollywood Reporter")
+    # Another story's `THR` is not that outlet.
+    assert entity_of(mentions, "c", "THR").isdisjoint(entity_of(mentions, "a", "Hollywood Reporter"))
+
+
+def test_a_body_named_without_its_kind_of_unit_is_that_body_in_its_event() -> None:
+    shared = ["Staunton", "Shelby Hamilton", "Augusta County", "Lindsay Lohan", "Shenandoah Valley"]
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Staunton Police Department", "ORG"),
+            ("a", "Cliffside Recovery Centre", "ORG"),
+            ("a", "Betty Ford Center", "ORG"),
+            *[("a", name, "PERSON" if " " in name else "GPE") for name in shared],
+            ("b", "Staunton Police", "ORG"),
+            ("b", "Cliffside Recovery", "ORG"),
+            ("b", "Betty Ford", "PERSON"),
+            *[("b", name, "PERSON" if " " in name else "GPE") for name in shared],
+            ("b", "State Department", "ORG"),
+            ("b", "State", "ORG"),
+        )
+    )
+    staunton_police = entity_of(mentions, "a", "Staunton Police Department")
+    assert entity_of(mentions, "b", "Staunton Police") == staunton_police
+    assert entity_of(mentions, "b", "Staunton") != staunton_police
+    assert entity_of(mentions, "b", "Cliffside Recovery") == entity_of(
+        mentions, "a", "Cliffside Recovery Centre"
+    )
+    # A short name of one word, or a person a body is named after, stays apart.
+    assert entity_of(mentions, "b", "State Department") != entity_of(mentions, "b", "State")
+    assert entity_of(mentions, "b", "Betty Ford") != entity_of(mentions, "a", "Betty Ford Center")
+
+
+def test_an_organisation_run_into_the_common_nouns_after_it_is_that_organisation() -> None:
+    # `... told People magazine on Friday` beside `... a rep told People`.
+    shared = [("Lindsay Lohan", "PERSON"), ("Betty Ford Center", "ORG"), ("Malibu", "GPE")]
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "People magazine", "ORG"),
+            ("a", "Bush administration", "ORG"),
+            *[("a", *name) for name in shared],
+            ("b", "People", "ORG"),
+            ("b", "Bush", "PERSON"),
+            *[("b", *name) for name in shared],
+        )
+    )
+    assert entity_of(mentions, "a", "People magazine") == entity_of(mentions, "b", "People")
+    assert entity_of(mentions, "a", "Bush administration") != entity_of(mentions, "b", "Bush")

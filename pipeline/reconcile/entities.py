@@ -5,12 +5,17 @@ Mentions are linked by evidence that holds across outlets' styles:
   (`Kathina` / `Thomas` where the model cut `Kathina Thomas` in two);
 - the same key once spelling, case, diacritics, titles and determiners are
   folded away (`Spokesperson Miller` / `Miller`, `Hay’at` / `Hayat`, `Centre`
-  / `Center`), whatever label the model gave each mention;
+  / `Center`), and the common nouns an organisation's or work's name was run
+  into (`People magazine`, `IRNA news agency`; a government noun stays, as
+  the `Bush administration` is not Bush), whatever label the model gave each
+  mention;
 - a country's names in every gazetteer spelling (`Türkiye` / `Turkey`), and a
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
 - acronyms defined in an article, or implied by a long form elsewhere
-  (`HTS`, `UNSCR 2254`);
+  (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event);
+- two people the model ran into one mention across `and` are each their
+  person (`Lopez and Carrasquillo`);
 - a lone surname or first name, however the model labelled it, is the person
   its article names in full (`Sean Payton` ... `Payton`, `Kathina Thomas` ...
   `Kathina`);
@@ -19,7 +24,8 @@ Mentions are linked by evidence that holds across outlets' styles:
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
   lone first name the one person of the event named in full with it, a
   singular its plural (`Colt`), a place without its kind the place
-  (`Mediterranean` / `Mediterranean Sea`), a blended nickname its person (`LiLo`), and
+  (`Mediterranean` / `Mediterranean Sea`), a body without its kind of unit
+  the body (`Staunton Police`, `Morningside Recovery`), a blended nickname its person (`LiLo`), and
   full names that differ only by initials, a shortened or familiar first name
   or a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
   "The Chin" Gigante`) join. Outside an event, a bare surname joins a full name
@@ -72,6 +78,11 @@ _DOMAIN = re.compile(r"\s?\.\s?(?:com|net|org)$", re.IGNORECASE)
 # Initials written apart (`u s` in the key of `U . S . Navy`).
 _SPACED_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 # A nickname blended from the start of a given name and of a surname: `LiLo`, `J-Lo`, `A-Rod`.
+# The kind of unit a body is, which writers often leave out: `Staunton Police (Department)`,
+# `Morningside Recovery (Center)`. British spellings are folded before (`centre`).
+_UNIT_NOUNS = frozenset({"department", "dept", "center", "clinic"})
+# Two names joined in one mention: `Lopez and Carrasquillo`.
+_AND = re.compile(r"\s+and\s+")
 _BLEND = re.compile(r"(?P<given>[A-Z][a-z]{0,3})-?(?P<last>[A-Z][a-z]{1,4})")
 
 
@@ -131,6 +142,7 @@ def resolve_entities(
     _link_heads(context)
     _link_plurals(context)
     _link_place_nouns(context)
+    _link_unit_nouns(context)
     _link_blended_nicknames(context)
     _link_lone_names_across_events(context)
 
@@ -142,6 +154,8 @@ def resolve_entities(
 
 def _surface_key(text: str, label: str, rules: NameRules) -> str:
     """What a mention's name folds to: a person's name without titles, a country code, or a law."""
+    if label in _DESCRIBED_LABELS:
+        text = _without_description(text, rules)
     key = _join_letters(name_key(_DOMAIN.sub("", text), rules))
     if label == PERSON:
         return "name:" + _us_spelling(strip_titles(key, rules))
@@ -155,6 +169,19 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
     if label == "LAW":
         return "law:" + key
     return "name:" + _us_spelling(strip_legal_form(key, rules))
+
+
+_DESCRIBED_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT"})
+_LOWER_WORD = re.compile(r"\s+[a-z]+$")
+
+
+def _without_description(text: str, rules: NameRules) -> str:
+    """A name without the common nouns the model ran it into: `People magazine`, `IRNA news agency`."""
+    while True:
+        tail = _LOWER_WORD.search(text)
+        if tail is None or tail.group().strip() in rules.government_nouns:
+            return text
+        text = text[: tail.start()]
 
 
 def _us_spelling(key: str) -> str:
@@ -190,8 +217,16 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
     for key, label in zip(labelled["key"], labelled["ner_label"], strict=True):
         if key.startswith("name:") and label not in _PLACE_LABELS and _is_full_name(key, rules):
             known.add("name:" + _bare(key).split()[-1])
+    people = _person_keys(labelled, rules)
     rows = []
     for row in frame.to_dict("records"):
+        pair = None if row["candidate"] else _coordinated_people(row["text"], people, rules)
+        for offset, text, key in pair or ():
+            start = row["start_char"] + offset
+            rows.append({**row, "text": text, "key": key, "ner_label": PERSON, "start_char": start,
+                         "end_char": start + len(text)})  # fmt: skip
+        if pair:
+            continue
         if not row["candidate"] or looks_like_acronym(row["text"]):
             rows.append(row)
             continue
@@ -199,6 +234,30 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
             start = row["start_char"] + offset
             rows.append({**row, "text": text, "key": key, "start_char": start, "end_char": start + len(text)})
     return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _person_keys(labelled: pd.DataFrame, rules: NameRules) -> set[str]:
+    """The keys the model mostly labels a person, and the surnames of those named in full."""
+    people = {key for key, labels in _label_votes(labelled).items() if labels.most_common(1)[0][0] == PERSON}
+    return people | {"name:" + surname(_bare(key), rules) for key in people if _is_full_name(key, rules)}
+
+
+def _coordinated_people(text: str, people: set[str], rules: NameRules) -> list[tuple[int, str, str]] | None:
+    """`(offset, text, key)` of the two people in one mention the model ran across `and`.
+
+    `Lopez and Carrasquillo`, `Woodward and Bernstein`: each side alone is a
+    person the corpus names. Names of organisations with `and` in them
+    (`Fish and Wildlife Service`, `Palmer Fire and Rescue`) stay whole, as
+    their sides are no people.
+    """
+    joint = _AND.search(text)
+    if joint is None:
+        return None
+    sides = [(0, text[: joint.start()]), (joint.end(), text[joint.end() :])]
+    keys = [_surface_key(side, PERSON, rules) for _, side in sides]
+    if not all(key in people for key in keys):
+        return None
+    return [(offset, side, key) for (offset, side), key in zip(sides, keys, strict=True)]
 
 
 def _known_spans(text: str, known: set[str], rules: NameRules) -> list[tuple[int, str, str]]:
@@ -466,7 +525,10 @@ def _link_cut_names(context: _Context) -> None:
 def _link_acronyms(context: _Context) -> None:
     """Acronyms to their long forms: defined in the article, else the event, else implied by one long form.
 
-    People are not known by acronyms: `AP` is not `Andrew Pusar`.
+    People are not known by acronyms: `AP` is not `Andrew Pusar`. An acronym
+    that matches no long form may count a leading `The` (`THR` / `The
+    Hollywood Reporter`); it joins the one long form of its event that
+    matches without the `T`.
     """
     frame, rules = context.frame, context.rules
     defined: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -489,6 +551,10 @@ def _link_acronyms(context: _Context) -> None:
             continue
         meanings = defined.get(row.key) or long_forms.get(_bare(row.key).upper(), set())
         in_event = [node for event, node in meanings if event == row.event]
+        if not meanings and _bare(row.key).startswith("t"):
+            # `THR`: an acronym that counts the `The` its name is written without.
+            without_the = long_forms.get(_bare(row.key)[1:].upper(), set())
+            in_event = [node for event, node in without_the if event == row.event]
         context.join_if_unique(row.node, in_event) or context.join_if_unique(
             row.node, [node for _, node in meanings]
         )
@@ -667,6 +733,27 @@ def _link_place_nouns(context: _Context) -> None:
             if kind in context.rules.place_nouns and context.is_place(name) and context.is_place(short):
                 for node in by_key.get(short, []):
                     context.nodes.union(node, name)
+
+
+def _link_unit_nouns(context: _Context) -> None:
+    """Within an event, a body named without its kind of unit is that body.
+
+    `Staunton Police` is the `Staunton Police Department`, `Morningside
+    Recovery` the `Morningside Recovery Center`. The short name must keep
+    two words (`State Department` is no `State`), and neither may be a person
+    or a place (`Betty Ford` is not the `Betty Ford Center`).
+    """
+    for names in context.full_names_by_event.values():
+        for name in sorted(names):
+            *words, unit = _bare(name).split()
+            short = "name:" + " ".join(words)
+            if (
+                unit in _UNIT_NOUNS
+                and len(words) >= 2
+                and short in names
+                and not any(context.is_person(key) or context.is_place(key) for key in (name, short))
+            ):
+                context.nodes.union(short, name)
 
 
 def _link_blended_nicknames(context: _Context) -> None:
