@@ -25,12 +25,13 @@ Mentions are linked by evidence that holds across outlets' styles:
   lone first name the one person of the event named in full with it, a
   singular its plural (`Colt`), a place without its kind the place
   (`Mediterranean` / `Mediterranean Sea`), a body without its kind of unit
-  the body (`Staunton Police`, `Morningside Recovery`), a blended nickname its person (`LiLo`), and
-  full names that differ only by initials, a shortened or familiar first name
-  or a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
-  "The Chin" Gigante`) join. Outside an event, a bare surname joins a full name
-  only when the whole corpus has exactly one, so two people who share a
-  surname stay apart, and an untagged capitalised word links nowhere.
+  the body (`Staunton Police`, `Morningside Recovery`), a blended nickname
+  its person (`LiLo`), and full names that differ only by initials, a
+  shortened or familiar first name or a nickname (`Mark Felt` / `W. Mark
+  Felt`, `Katie` / `Kathryn`, `Vincent "The Chin" Gigante`) join. Outside
+  an event, a bare surname joins a full name only when the whole corpus has
+  exactly one, so two people who share a surname stay apart, and an untagged
+  capitalised word links nowhere.
 
 Resolution reads only the candidate table, so candidates can be extracted per
 batch of documents and resolved once over all of them.
@@ -78,12 +79,15 @@ _DOMAIN = re.compile(r"\s?\.\s?(?:com|net|org)$", re.IGNORECASE)
 # Initials written apart (`u s` in the key of `U . S . Navy`).
 _SPACED_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 # A nickname blended from the start of a given name and of a surname: `LiLo`, `J-Lo`, `A-Rod`.
+_BLEND = re.compile(r"(?P<given>[A-Z][a-z]{0,3})-?(?P<last>[A-Z][a-z]{1,4})")
 # The kind of unit a body is, which writers often leave out: `Staunton Police (Department)`,
 # `Morningside Recovery (Center)`. British spellings are folded before (`centre`).
 _UNIT_NOUNS = frozenset({"department", "dept", "center", "clinic"})
 # Two names joined in one mention: `Lopez and Carrasquillo`.
 _AND = re.compile(r"\s+and\s+")
-_BLEND = re.compile(r"(?P<given>[A-Z][a-z]{0,3})-?(?P<last>[A-Z][a-z]{1,4})")
+# Labels whose names the model runs into the common nouns that describe them (`People magazine`).
+_DESCRIBED_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT"})
+_LOWER_WORD = re.compile(r"\s+[a-z]+$")
 
 
 @dataclass(frozen=True)
@@ -171,10 +175,6 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
     return "name:" + _us_spelling(strip_legal_form(key, rules))
 
 
-_DESCRIBED_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT"})
-_LOWER_WORD = re.compile(r"\s+[a-z]+$")
-
-
 def _without_description(text: str, rules: NameRules) -> str:
     """A name without the common nouns the model ran it into: `People magazine`, `IRNA news agency`."""
     while True:
@@ -221,11 +221,8 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
     rows = []
     for row in frame.to_dict("records"):
         pair = None if row["candidate"] else _coordinated_people(row["text"], people, rules)
-        for offset, text, key in pair or ():
-            start = row["start_char"] + offset
-            rows.append({**row, "text": text, "key": key, "ner_label": PERSON, "start_char": start,
-                         "end_char": start + len(text)})  # fmt: skip
         if pair:
+            rows.extend(_person_row(row, offset, text, key) for offset, text, key in pair)
             continue
         if not row["candidate"] or looks_like_acronym(row["text"]):
             rows.append(row)
@@ -234,6 +231,19 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
             start = row["start_char"] + offset
             rows.append({**row, "text": text, "key": key, "start_char": start, "end_char": start + len(text)})
     return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _person_row(row: dict, offset: int, text: str, key: str) -> dict:
+    """One side of a mention split in two: its text and span, labelled a person."""
+    start = row["start_char"] + offset
+    return {
+        **row,
+        "text": text,
+        "key": key,
+        "ner_label": PERSON,
+        "start_char": start,
+        "end_char": start + len(text),
+    }
 
 
 def _person_keys(labelled: pd.DataFrame, rules: NameRules) -> set[str]:
