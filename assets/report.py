@@ -22,15 +22,16 @@ def report(
     warehouse: WarehouseResource, workers: WorkersResource, **tables: pd.DataFrame
 ) -> dg.MaterializeResult:
     folder = warehouse.path / REPORT_FOLDER
-    pages = write_report(tables, folder, workers.processes_for(len(tables["stories"])))
+    written = write_report(tables, folder, workers.processes_for(len(tables["stories"])))
+    views = {story.story_id: story for story in written.stories}
     conflicts = tables["conflicts"]["story_id"].value_counts()
     stories = tables["stories"].assign(conflicts=lambda s: s["story_id"].map(conflicts).fillna(0))
     top = stories.sort_values(["conflicts", "article_count", "story_id"], ascending=[False, False, True])
     metadata: dict[str, object] = {
         "index": dg.MetadataValue.path(str(folder / INDEX_NAME)),
-        "pages": len(pages),
+        "pages": len(written.pages),
     }
     for story_id in top["story_id"].head(SUMMARISED_STORIES):
         link = (folder / story_page_name(story_id)).as_uri()
-        metadata[f"story {story_id}"] = dg.MetadataValue.md(story_summary_markdown(tables, story_id, link))
+        metadata[f"story {story_id}"] = dg.MetadataValue.md(story_summary_markdown(views[story_id], link))
     return dg.MaterializeResult(metadata=metadata)

@@ -224,7 +224,7 @@ def test_seed_index_links_every_story_page(seed_run, seed_report):
 
 def test_seed_summary_names_each_conflict_and_links_the_page(seed_run):
     (story_id,) = seed_run.tables["stories"]["story_id"]
-    summary = story_summary_markdown(seed_run.tables, story_id, "report/page.html")
+    summary = story_summary_markdown(story_view(Warehouse(seed_run.tables), story_id), "report/page.html")
     conflicts = seed_run.tables["conflicts"]
     assert f"**Conflicts ({len(conflicts)})**" in summary
     for description in conflicts["description"]:
@@ -352,7 +352,7 @@ def test_hostile_text_from_an_article_is_shown_as_text_never_run(tmp_path):
 
 
 def test_hostile_text_cannot_break_out_of_the_markdown_summary():
-    summary = story_summary_markdown(hostile_tables(), "S1", "story-S1.html")
+    summary = story_summary_markdown(story_view(Warehouse(hostile_tables()), "S1"), "story-S1.html")
     assert "<script>" not in summary
     assert r"\<script\>" in summary
 
@@ -373,7 +373,7 @@ def test_story_without_quotes_claims_or_conflicts_gets_a_page_that_says_so(tmp_p
 
 
 def test_empty_warehouse_gets_an_index_that_says_there_are_no_stories(tmp_path):
-    assert write_report({}, tmp_path) == [tmp_path / INDEX_NAME]
+    assert write_report({}, tmp_path).pages == [tmp_path / INDEX_NAME]
     assert "No stories in the warehouse yet." in parse(tmp_path / INDEX_NAME).text()
 
 
@@ -389,7 +389,7 @@ def test_rewriting_removes_the_pages_of_stories_that_no_longer_exist_and_leaves_
         {"articles": articles, "stories": frame("stories", [story_row("S1", ["a1"])])}, tmp_path
     )
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
-        [*(p.name for p in written), DIGESTS_NAME]
+        [*(p.name for p in written.pages), DIGESTS_NAME]
     )
     assert not (tmp_path / story_page_name("S2")).exists()
 
@@ -454,8 +454,8 @@ def test_a_deleted_story_page_is_drawn_again(tmp_path):
 
 def test_pages_drawn_in_two_processes_are_the_pages_drawn_in_one(seed_run, tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
-    written_by_one = write_report(seed_run.tables, one, processes=1)
-    written_by_two = write_report(seed_run.tables, two, processes=2)
+    written_by_one = write_report(seed_run.tables, one, processes=1).pages
+    written_by_two = write_report(seed_run.tables, two, processes=2).pages
     assert [page.name for page in written_by_two] == [page.name for page in written_by_one]
     for page in written_by_one:
         assert (two / page.name).read_bytes() == page.read_bytes()

@@ -74,10 +74,18 @@ def story_page_name(story_id: str) -> str:
     return f"{_PAGE_PREFIX}{_UNSAFE_IN_NAME.sub('_', story_id)}.html"
 
 
+@dataclass(frozen=True)
+class WrittenReport:
+    """What `write_report` wrote: the pages, index first, and the views of the stories they show."""
+
+    pages: list[WarehousePath]
+    stories: list[StoryView]
+
+
 def write_report(
     tables: Mapping[str, pd.DataFrame], folder: WarehousePath, processes: int = 1
-) -> list[WarehousePath]:
-    """Write `index.html` and one page per story into `folder`; return the report's pages, index first.
+) -> WrittenReport:
+    """Write `index.html` and one page per story into `folder`.
 
     `tables` maps table names (`REPORT_TABLES`) to frames; missing ones read as empty.
     A story page already drawn from the same view by the same renderer is kept as it is.
@@ -106,7 +114,7 @@ def write_report(
         if stale.name not in digests:
             stale.unlink(missing_ok=True)
     write_file(folder / DIGESTS_NAME, json.dumps(digests, indent=1, sort_keys=True).encode("utf-8"))
-    return pages
+    return WrittenReport(pages, stories)
 
 
 def render_story(story: StoryView) -> str:

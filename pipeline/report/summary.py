@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
 
-import pandas as pd
-
-from pipeline.report.views import Warehouse, story_view
+from pipeline.report.views import StoryView
 
 TOP_CLUSTERS = 5
 _QUOTE_WIDTH = 160
@@ -16,11 +13,8 @@ _QUOTE_WIDTH = 160
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
-def story_summary_markdown(
-    tables: Mapping[str, pd.DataFrame], story_id: str, link: str, top_clusters: int = TOP_CLUSTERS
-) -> str:
+def story_summary_markdown(story: StoryView, link: str, top_clusters: int = TOP_CLUSTERS) -> str:
     """Markdown of a story: its conflicts, its `top_clusters` most carried quotes, a link to its page."""
-    story = story_view(Warehouse(tables), story_id)
     lines = [
         f"### {_escape(story.title)}",
         "",

@@ -152,6 +152,18 @@ class OverlapView:
     passages: int
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of a warehouse table; `row["column"]` reads its cell."""
+
+    warehouse: Warehouse
+    table: str
+    position: int
+
+    def __getitem__(self, column: str) -> Any:
+        return self.warehouse.column(self.table, column)[self.position]
+
+
 @dataclass(frozen=True)
 class StoryView:
     """Everything one story's page shows."""
@@ -174,16 +186,13 @@ class StoryView:
         return sorted({claim.measure for claim in self.claims})
 
 
-Row = dict[str, Any]
-
-
 class Warehouse:
     """The tables a report reads, each present with its schema's columns even when missing or empty."""
 
     def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
         self._tables = tables
         self._cache: dict[str, pd.DataFrame] = {}
-        self._records: dict[str, list[Row]] = {}
+        self._columns: dict[tuple[str, str], list[Any]] = {}
         self._positions: dict[tuple[str, str], dict[object, list[int]]] = {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -191,19 +200,25 @@ class Warehouse:
             self._cache[name] = _with_schema(name, self._tables.get(name))
         return self._cache[name]
 
+    def column(self, name: str, column: str) -> list[Any]:
+        """A column of table `name` as Python values, listed once."""
+        if (name, column) not in self._columns:
+            self._columns[(name, column)] = self[name][column].tolist()
+        return self._columns[(name, column)]
+
     def rows(self, name: str, column: str, keys: Iterable[object]) -> list[Row]:
         """Rows of table `name` whose `column` is one of `keys` (a list column: holds one), in table order.
 
-        Each story reads only its own rows: the table is turned into records and
-        indexed by `column` once, so a report costs one pass over each table, not
-        one per story, and no per-story DataFrame.
+        Each story reads only its own rows: the table is indexed by `column` once,
+        and a row reads its cells from columns listed once, so a report costs one
+        pass over each column it shows, not a DataFrame per story.
         """
-        if name not in self._records:
-            self._records[name] = self[name].to_dict("records")
         if (name, column) not in self._positions:
             self._positions[(name, column)] = _positions(self[name][column])
-        index, records = self._positions[(name, column)], self._records[name]
-        return [records[position] for position in sorted({p for key in keys for p in index.get(key, ())})]
+        index = self._positions[(name, column)]
+        return [
+            Row(self, name, position) for position in sorted({p for key in keys for p in index.get(key, ())})
+        ]
 
     def story_ids(self) -> list[str]:
         """Stories in page order: earliest first, undated last."""
