@@ -380,3 +380,25 @@ def test_an_organisation_run_into_the_common_nouns_after_it_is_that_organisation
     )
     assert entity_of(mentions, "a", "People magazine") == entity_of(mentions, "b", "People")
     assert entity_of(mentions, "a", "Bush administration") != entity_of(mentions, "b", "Bush")
+
+
+def test_a_persons_name_the_model_mostly_labels_an_organisation_is_still_a_person() -> None:
+    # Headlines `Bettie Page Dies at 85`: the small model labels the name an organisation, yet
+    # labels it a person once, and her surname alone a person throughout.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Bettie Page", "ORG"),
+            ("a", "Page", "PERSON"),
+            ("a", "Los Angeles", "GPE"),
+            ("b", "Bettie Page", "ORG"),
+            ("b", "Bettie Page", "PERSON"),
+            ("b", "Page", "PERSON"),
+            ("b", "Playboy", "ORG"),
+            ("c", "Betty Page", "PERSON"),
+            ("c", "Page", "PERSON"),
+            ("c", "Los Angeles", "GPE"),
+            ("c", "Playboy", "ORG"),
+        )
+    )
+    assert entity_of(mentions, "c", "Betty Page") == entity_of(mentions, "a", "Bettie Page")
+    assert entity_of(mentions, "c", "Page") == entity_of(mentions, "b", "Page")
