@@ -402,3 +402,29 @@ def test_a_persons_name_the_model_mostly_labels_an_organisation_is_still_a_perso
     )
     assert entity_of(mentions, "c", "Betty Page") == entity_of(mentions, "a", "Bettie Page")
     assert entity_of(mentions, "c", "Page") == entity_of(mentions, "b", "Page")
+
+
+def test_a_given_name_spelt_one_letter_apart_in_another_story_is_the_same_person() -> None:
+    # Outlets transliterate or misspell a given name (`Karolos` / `Carolos Papoulias`), and an
+    # article that spells it its own way may land in an event of its own.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Karolos Papoulias", "PERSON"),
+            ("a", "Athens", "GPE"),
+            ("a", "Marfin Egnatia Bank", "ORG"),
+            ("b", "Karolos Papoulias", "PERSON"),
+            ("b", "Athens", "GPE"),
+            ("b", "Marfin Egnatia Bank", "ORG"),
+            ("c", "Carolos Papoulias", "PERSON"),
+            ("c", "Papoulias", "PERSON"),
+            ("c", "Alexandros Grigoropoulos", "PERSON"),
+            ("d", "Mark Felt", "PERSON"),
+            ("e", "Mary Felt", "PERSON"),
+            ("f", "Mario Rossi", "PERSON"),
+            ("f", "Maria Rossi", "PERSON"),
+        )
+    )
+    assert entity_of(mentions, "f", "Mario Rossi") != entity_of(mentions, "f", "Maria Rossi")
+    assert entity_of(mentions, "c", "Papoulias") == entity_of(mentions, "a", "Karolos Papoulias")
+    assert entity_of(mentions, "c", "Carolos Papoulias") == entity_of(mentions, "b", "Karolos Papoulias")
+    assert entity_of(mentions, "d", "Mark Felt") != entity_of(mentions, "e", "Mary Felt")

@@ -28,7 +28,9 @@ Mentions are linked by evidence that holds across outlets' styles:
   the body (`Staunton Police`, `Morningside Recovery`), a blended nickname
   its person (`LiLo`), and full names that differ only by initials, a
   shortened or familiar first name or a nickname (`Mark Felt` / `W. Mark
-  Felt`, `Katie` / `Kathryn`, `Vincent "The Chin" Gigante`) join. Outside
+  Felt`, `Katie` / `Kathryn`, `Vincent "The Chin" Gigante`) join. Across
+  events, the only two full names of a surname join when their given names
+  are one letter apart (`Karolos` / `Carolos Papoulias`). Outside
   an event, a bare surname joins a full name only when the whole corpus has
   exactly one, so two people who share a surname stay apart, and an untagged
   capitalised word links nowhere.
@@ -142,6 +144,7 @@ def resolve_entities(
     _link_cut_names(context)
     _link_acronyms(context)
     _link_full_names(context)
+    _link_misspelt_names(context)
     _link_surnames(context)
     _link_heads(context)
     _link_plurals(context)
@@ -621,6 +624,45 @@ def _link_full_names(context: _Context) -> None:
                 else:
                     group.append(name)
                     context.nodes.union(group[0], name)
+
+
+def _link_misspelt_names(context: _Context) -> None:
+    """Across events, a person's full name misspelt by one letter in the given name joins the name.
+
+    `Jerymayne Timmons` in one outlet is the `Jermayne Timmons` of others.
+    Only given names of five letters or more differing by one letter added,
+    dropped or changed count (`Mark` / `Mary` stay apart), the surname must
+    name no one else in the corpus, and no article may write both (`Mario`
+    and `Maria Rossi` there are two people).
+    """
+    articles: dict[str, set[str]] = defaultdict(set)
+    for article_id, full_names in context.full_names_by_article.items():
+        for name in full_names:
+            articles[name].add(article_id)
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for people in context.people_by_event.values():
+        for last, names in people.items():
+            by_surname[last] |= names
+    for names in by_surname.values():
+        given: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for name in sorted(names):
+            given[tuple(_bare(name).split()[1:])].append(name)
+        for same_rest in given.values():
+            if len(same_rest) == 2 and len(given) == 1:
+                first, second = (_given_name(name) for name in same_rest)
+                apart = not articles[same_rest[0]] & articles[same_rest[1]]
+                if apart and min(len(first), len(second)) >= 5 and _one_letter_apart(first, second):
+                    context.nodes.union(*same_rest)
+
+
+def _one_letter_apart(first: str, second: str) -> bool:
+    """Whether one letter added, dropped or changed makes `first` into `second`."""
+    if abs(len(first) - len(second)) > 1 or first == second:
+        return False
+    prefix = 0
+    while prefix < min(len(first), len(second)) and first[prefix] == second[prefix]:
+        prefix += 1
+    return first[prefix + (len(first) >= len(second)) :] == second[prefix + (len(second) >= len(first)) :]
 
 
 def _same_person(first: str, second: str, rules: NameRules, together: bool) -> bool:
