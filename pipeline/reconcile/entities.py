@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from rapidfuzz.distance import Levenshtein
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -651,18 +652,8 @@ def _link_misspelt_names(context: _Context) -> None:
             if len(same_rest) == 2 and len(given) == 1:
                 first, second = (_given_name(name) for name in same_rest)
                 apart = not articles[same_rest[0]] & articles[same_rest[1]]
-                if apart and min(len(first), len(second)) >= 5 and _one_letter_apart(first, second):
+                if apart and min(len(first), len(second)) >= 5 and Levenshtein.distance(first, second) == 1:
                     context.nodes.union(*same_rest)
-
-
-def _one_letter_apart(first: str, second: str) -> bool:
-    """Whether one letter added, dropped or changed makes `first` into `second`."""
-    if abs(len(first) - len(second)) > 1 or first == second:
-        return False
-    prefix = 0
-    while prefix < min(len(first), len(second)) and first[prefix] == second[prefix]:
-        prefix += 1
-    return first[prefix + (len(first) >= len(second)) :] == second[prefix + (len(second) >= len(first)) :]
 
 
 def _same_person(first: str, second: str, rules: NameRules, together: bool) -> bool:
