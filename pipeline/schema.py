@@ -76,7 +76,7 @@ _TIME_EXPRESSION = (
     _field(
         "granularity",
         pa.string(),
-        "`day`, `week`, `month`, `year`, `decade`, `century` or `duration`.",
+        "`day`, `week`, `month`, `season`, `quarter`, `year`, `decade`, `century` or `duration`.",
         False,
     ),
     _field(
