@@ -645,15 +645,19 @@ def _link_misspelt_names(context: _Context) -> None:
         for last, names in people.items():
             by_surname[last] |= names
     for names in by_surname.values():
-        given: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        for name in sorted(names):
-            given[tuple(_bare(name).split()[1:])].append(name)
-        for same_rest in given.values():
-            if len(same_rest) == 2 and len(given) == 1:
-                first, second = (_given_name(name) for name in same_rest)
-                apart = not articles[same_rest[0]] & articles[same_rest[1]]
-                if apart and min(len(first), len(second)) >= 5 and Levenshtein.distance(first, second) == 1:
-                    context.nodes.union(*same_rest)
+        if len(names) != 2:
+            continue
+        one, other = sorted(names)
+        first, second = _given_name(one), _given_name(other)
+        same_rest = _bare(one).split()[1:] == _bare(other).split()[1:]
+        apart = not articles[one] & articles[other]
+        if (
+            same_rest
+            and apart
+            and min(len(first), len(second)) >= 5
+            and Levenshtein.distance(first, second) == 1
+        ):
+            context.nodes.union(one, other)
 
 
 def _same_person(first: str, second: str, rules: NameRules, together: bool) -> bool:

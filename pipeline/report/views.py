@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -260,7 +260,7 @@ def story_view(warehouse: Warehouse, story_id: str) -> StoryView:
     )
 
 
-def article_labels(articles: Iterable[Row]) -> dict[str, str]:
+def article_labels(articles: Sequence[Row]) -> dict[str, str]:
     """How the page names each article: its outlet, else its file (outlet and file if an outlet has two)."""
     files = {
         article["article_id"]: _FILE_SUFFIX.sub("", str(article["source_path"]).rsplit("/", 1)[-1])
