@@ -35,6 +35,8 @@ class NameRules:
     abbreviations: dict[str, str]
     instrument_nouns: frozenset[str]
     place_nouns: frozenset[str]
+    # The kind of unit a body is, which writers often leave out or vary: `Betty Ford Center` / `Clinic`.
+    unit_nouns: frozenset[str]
     # Familiar given names and the formal ones they stand for: `bill` -> `william`.
     familiar_names: dict[str, frozenset[str]]
 
@@ -53,6 +55,7 @@ class NameRules:
             abbreviations=dict(data["abbreviations"]),
             instrument_nouns=frozenset(data["instrument_nouns"]),
             place_nouns=frozenset(data["place_nouns"]),
+            unit_nouns=frozenset(data["unit_nouns"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
         )
 

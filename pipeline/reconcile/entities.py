@@ -83,9 +83,6 @@ _DOMAIN = re.compile(r"\s?\.\s?(?:com|net|org)$", re.IGNORECASE)
 _SPACED_LETTERS = re.compile(r"\b[a-z](?: [a-z]\b)+")
 # A nickname blended from the start of a given name and of a surname: `LiLo`, `J-Lo`, `A-Rod`.
 _BLEND = re.compile(r"(?P<given>[A-Z][a-z]{0,3})-?(?P<last>[A-Z][a-z]{1,4})")
-# The kind of unit a body is, which writers often leave out: `Staunton Police (Department)`,
-# `Morningside Recovery (Center)`. British spellings are folded before (`centre`).
-_UNIT_NOUNS = frozenset({"department", "dept", "center", "clinic"})
 # Two names joined in one mention: `Lopez and Carrasquillo`.
 _AND = re.compile(r"\s+and\s+")
 # Labels whose names the model runs into the common nouns that describe them (`People magazine`).
@@ -811,7 +808,7 @@ def _link_unit_nouns(context: _Context) -> None:
             *words, unit = _bare(name).split()
             short = "name:" + " ".join(words)
             if (
-                unit in _UNIT_NOUNS
+                unit in context.rules.unit_nouns
                 and len(words) >= 2
                 and short in names
                 and not any(context.is_person(key) or context.is_place(key) for key in (name, short))
