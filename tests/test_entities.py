@@ -293,3 +293,23 @@ def test_two_people_the_model_ran_into_one_name_are_each_their_person() -> None:
     }
     # An organisation named with `and` stays whole.
     assert len(entity_ids(mentions, "b", "Fish and Wildlife Service")) == 1
+
+
+def test_names_of_a_clinic_that_differ_only_in_the_nouns_for_its_kind_are_one_clinic() -> None:
+    # `Lohan Checks Into Betty Ford Clinic` as an untagged headline, beside articles that write
+    # `the Betty Ford Center` and `the Betty Ford Treatment Center`, and name the former first lady.
+    shared = [("Lindsay Lohan", "PERSON"), ("Rancho Mirage", "GPE"), ("Shawn Holley", "PERSON")]
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Betty Ford Center", "ORG"),
+            ("a", "Betty Ford", "PERSON"),
+            *[("a", *name) for name in shared],
+            ("b", "Betty Ford Clinic", "ORG", None, True),
+            ("b", "Betty Ford Treatment Center", "ORG"),
+            *[("b", *name) for name in shared],
+        )
+    )
+    center = entity_ids(mentions, "a", "Betty Ford Center")
+    assert entity_ids(mentions, "b", "Betty Ford Clinic") == center
+    assert entity_ids(mentions, "b", "Betty Ford Treatment Center") == center
+    assert entity_ids(mentions, "a", "Betty Ford") != center

@@ -218,6 +218,13 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
     for key, label in zip(labelled["key"], labelled["ner_label"], strict=True):
         if key.startswith("name:") and label not in _PLACE_LABELS and _is_full_name(key, rules):
             known.add("name:" + _bare(key).split()[-1])
+    stems = _unit_stems(known, rules)
+
+    def is_known(key: str) -> bool:
+        # A headline's `Betty Ford Clinic` is the body articles name `Betty Ford Center`.
+        bare = key.split(":", 1)[1]
+        return key in known or (bare.split()[-1] in rules.unit_nouns and _unit_stem(bare, rules) in stems)
+
     people = _person_keys(labelled, rules)
     rows = []
     for row in frame.to_dict("records"):
@@ -228,10 +235,16 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
         if not row["candidate"] or looks_like_acronym(row["text"]):
             rows.append(row)
             continue
-        for offset, text, key in _known_spans(row["text"], known, rules):
+        for offset, text, key in _known_spans(row["text"], is_known, rules):
             start = row["start_char"] + offset
             rows.append({**row, "text": text, "key": key, "start_char": start, "end_char": start + len(text)})
     return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _unit_stems(known: set[str], rules: NameRules) -> set[str]:
+    """Known bodies' names without the nouns for their kind of unit, where two words or more are left."""
+    stems = {_unit_stem(_bare(key), rules) for key in known if _bare(key).split()[-1] in rules.unit_nouns}
+    return {stem for stem in stems if len(stem.split()) >= 2}
 
 
 def _person_row(row: dict, offset: int, text: str, key: str) -> dict:
@@ -271,7 +284,7 @@ def _coordinated_people(text: str, people: set[str], rules: NameRules) -> list[t
     return [(offset, side, key) for (offset, side), key in zip(sides, keys, strict=True)]
 
 
-def _known_spans(text: str, known: set[str], rules: NameRules) -> list[tuple[int, str, str]]:
+def _known_spans(text: str, is_known: Callable[[str], bool], rules: NameRules) -> list[tuple[int, str, str]]:
     """`(offset, text, key)` of the runs of whole words in `text` whose key is known, longest first.
 
     Runs do not overlap, and start and end on a word with a letter or digit.
@@ -286,7 +299,7 @@ def _known_spans(text: str, known: set[str], rules: NameRules) -> list[tuple[int
                 continue
             start, end = words[first].start(), words[last].end()
             key = _run_key(text[start:end], rules)
-            if key in known:
+            if is_known(key):
                 found.append((start, text[start:end], key))
                 free[first : last + 1] = [False] * length
     return sorted(found)
@@ -796,24 +809,32 @@ def _link_place_nouns(context: _Context) -> None:
 
 
 def _link_unit_nouns(context: _Context) -> None:
-    """Within an event, a body named without its kind of unit is that body.
+    """Within an event, names of a body that differ only in the nouns for its kind of unit are that body.
 
     `Staunton Police` is the `Staunton Police Department`, `Morningside
-    Recovery` the `Morningside Recovery Center`. The short name must keep
-    two words (`State Department` is no `State`), and neither may be a person
-    or a place (`Betty Ford` is not the `Betty Ford Center`).
+    Recovery` the `Morningside Recovery Center`, and the `Betty Ford Clinic`
+    and `Betty Ford Treatment Center` the `Betty Ford Center`. What is left
+    without those nouns must keep two words (`State Department` is no `State`),
+    and no name may be a person or a place (`Betty Ford` is not the `Betty
+    Ford Center`).
     """
     for names in context.full_names_by_event.values():
+        by_stem: dict[str, list[str]] = defaultdict(list)
         for name in sorted(names):
-            *words, unit = _bare(name).split()
-            short = "name:" + " ".join(words)
-            if (
-                unit in context.rules.unit_nouns
-                and len(words) >= 2
-                and short in names
-                and not any(context.is_person(key) or context.is_place(key) for key in (name, short))
-            ):
-                context.nodes.union(short, name)
+            stem = _unit_stem(_bare(name), context.rules)
+            if len(stem.split()) >= 2 and not (context.is_person(name) or context.is_place(name)):
+                by_stem[stem].append(name)
+        for same in by_stem.values():
+            for name in same[1:]:
+                context.nodes.union(same[0], name)
+
+
+def _unit_stem(name: str, rules: NameRules) -> str:
+    """A body's name without the nouns for its kind of unit at its end (`betty ford treatment center`)."""
+    words = name.split()
+    while len(words) > 1 and words[-1] in rules.unit_nouns:
+        words = words[:-1]
+    return " ".join(words)
 
 
 def _link_blended_nicknames(context: _Context) -> None:
