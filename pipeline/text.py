@@ -37,6 +37,8 @@ class NameRules:
     place_nouns: frozenset[str]
     # The kind of unit a body is, which writers often leave out or vary: `Betty Ford Center` / `Clinic`.
     unit_nouns: frozenset[str]
+    # Those of them for a place that houses a body, which is often named without them: `Morningside`.
+    facility_nouns: frozenset[str]
     # Familiar given names and the formal ones they stand for: `bill` -> `william`.
     familiar_names: dict[str, frozenset[str]]
 
@@ -56,6 +58,7 @@ class NameRules:
             instrument_nouns=frozenset(data["instrument_nouns"]),
             place_nouns=frozenset(data["place_nouns"]),
             unit_nouns=frozenset(data["unit_nouns"]),
+            facility_nouns=frozenset(data["facility_nouns"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
         )
 

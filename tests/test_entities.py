@@ -313,3 +313,45 @@ def test_names_of_a_clinic_that_differ_only_in_the_nouns_for_its_kind_are_one_cl
     assert entity_ids(mentions, "b", "Betty Ford Clinic") == center
     assert entity_ids(mentions, "b", "Betty Ford Treatment Center") == center
     assert entity_ids(mentions, "a", "Betty Ford") != center
+
+
+def test_a_facility_named_without_its_kind_is_that_facility_in_its_event() -> None:
+    # `... left Morningside on Friday` and `... moved to Stiles` beside articles that write the
+    # `Morningside Recovery Center` and the `Stiles Unit` prison in full.
+    shared = [("Lindsay Lohan", "PERSON"), ("Newport Beach", "GPE"), ("Shawn Holley", "PERSON")]
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Morningside Recovery Center", "ORG"),
+            ("a", "Stiles Unit", "FAC"),
+            ("a", "Cleveland Clinic", "ORG"),
+            ("a", "Justice Department", "ORG"),
+            *[("a", *name) for name in shared],
+            ("b", "Morningside", "PERSON"),
+            ("b", "Stiles", "GPE"),
+            ("b", "Cleveland", "GPE"),
+            ("b", "Justice", "ORG"),
+            *[("b", *name) for name in shared],
+        )
+    )
+    assert entity_ids(mentions, "b", "Morningside") == entity_ids(
+        mentions, "a", "Morningside Recovery Center"
+    )
+    assert entity_ids(mentions, "b", "Stiles") == entity_ids(mentions, "a", "Stiles Unit")
+    # A city a clinic is named after, and the field a department is named for, stay apart.
+    assert entity_ids(mentions, "b", "Cleveland") != entity_ids(mentions, "a", "Cleveland Clinic")
+    assert entity_ids(mentions, "b", "Justice") != entity_ids(mentions, "a", "Justice Department")
+
+
+def test_a_facility_named_without_its_kind_joins_the_one_such_facility_of_another_story() -> None:
+    # One report writes `Cliffside` alone; the only facility so named is in another story.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Cliffside Rehab Center", "ORG"),
+            ("a", "Lindsay Lohan", "PERSON"),
+            ("a", "Palm Springs", "GPE"),
+            ("b", "Cliffside", "GPE"),
+            ("b", "Cliffside", "PRODUCT"),
+            ("b", "Malibu", "GPE"),
+        )
+    )
+    assert entity_ids(mentions, "b", "Cliffside") == entity_ids(mentions, "a", "Cliffside Rehab Center")

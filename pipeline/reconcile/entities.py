@@ -24,11 +24,14 @@ Mentions are linked by evidence that holds across outlets' styles:
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
   lone first name the one person of the event named in full with it, a
   singular its plural (`Colt`), a place without its kind the place
-  (`Mediterranean` / `Mediterranean Sea`), a body without its kind of unit
-  the body (`Staunton Police`, `Morningside Recovery`), a blended nickname
-  its person (`LiLo`), and full names that differ only by initials, a
-  shortened or familiar first name or a nickname (`Mark Felt` / `W. Mark
-  Felt`, `Katie` / `Kathryn`, `Vincent "The Chin" Gigante`) join. Across
+  (`Mediterranean` / `Mediterranean Sea`), a body without its kind of unit,
+  or with another noun for it, the body (`Staunton Police`, `Morningside
+  Recovery`, `Betty Ford Clinic` / `Center`), a facility's name without its
+  kind the facility (`Morningside`, also across events when the corpus has
+  one such facility), a blended nickname its person (`LiLo`), and full
+  names that differ only by initials, a shortened or familiar first name or
+  a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
+  "The Chin" Gigante`) join. Across
   events, the only two full names of a surname join when their given names
   are one letter apart (`Karolos` / `Carolos Papoulias`). Outside
   an event, a bare surname joins a full name only when the whole corpus has
@@ -148,6 +151,7 @@ def resolve_entities(
     _link_plurals(context)
     _link_place_nouns(context)
     _link_unit_nouns(context)
+    _link_facilities_by_their_names(context)
     _link_blended_nicknames(context)
     _link_lone_names_across_events(context)
 
@@ -829,10 +833,57 @@ def _link_unit_nouns(context: _Context) -> None:
                 context.nodes.union(same[0], name)
 
 
-def _unit_stem(name: str, rules: NameRules) -> str:
-    """A body's name without the nouns for its kind of unit at its end (`betty ford treatment center`)."""
+def _link_facilities_by_their_names(context: _Context) -> None:
+    """A word that is all of one facility's name but its kind is that facility: in its event, else the corpus.
+
+    `Morningside` is the `Morningside Recovery Center`, `Stiles` the `Stiles
+    Unit` prison, `Cliffside` the `Cliffside Rehab Center` another article
+    names. The word must be no name of a person of its event (`Betty` is not
+    the `Betty Ford Center`) and no known city the model took for a place
+    (`Cleveland` is not the `Cleveland Clinic`). A department is left out, as
+    it is named for its field (`Justice`, `Police`). Outside its event a word
+    joins only when the corpus has one such facility, and only a word the
+    model tagged that found nothing in its event.
+    """
+    rules = context.rules
+    by_event: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    in_corpus: dict[str, set[str]] = defaultdict(set)
+    for event, names in context.full_names_by_event.items():
+        for name in names:
+            if _bare(name).split()[-1] in rules.facility_nouns and not (
+                context.is_person(name) or context.is_place(name)
+            ):
+                stem = _unit_stem(_bare(name), rules, keep=1)
+                by_event[event][stem].add(name)
+                in_corpus[stem].add(name)
+    linked = _linked_roots(context)
+    tagged = set(context.frame.loc[~context.frame["candidate"], "node"])
+    for event, words in context.words_by_event.items():
+        people = {
+            word
+            for names in context.people_by_event.get(event, {}).values()
+            for name in names
+            for word in _bare(name).split()
+        }
+        for node in sorted(words):
+            key = node.split(_SCOPE, 1)[0]
+            word = _bare(key)
+            if word in people or word not in in_corpus or (context.is_place(key) and known_city(word)):
+                continue
+            if word in by_event[event]:
+                context.join_if_unique(node, by_event[event][word])
+            elif node in tagged and context.nodes.find(node) not in linked:
+                context.join_if_unique(node, in_corpus[word])
+
+
+def _unit_stem(name: str, rules: NameRules, keep: int = 2) -> str:
+    """A body's name without the nouns for its kind of unit at its end, keeping `keep` words or more.
+
+    `betty ford treatment center` -> `betty ford`, and with `keep=1`
+    `morningside recovery center` -> `morningside`.
+    """
     words = name.split()
-    while len(words) > 1 and words[-1] in rules.unit_nouns:
+    while len(words) > keep and words[-1] in rules.unit_nouns:
         words = words[:-1]
     return " ".join(words)
 
