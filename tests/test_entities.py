@@ -297,7 +297,8 @@ def test_two_people_the_model_ran_into_one_name_are_each_their_person() -> None:
 
 def test_names_of_a_clinic_that_differ_only_in_the_nouns_for_its_kind_are_one_clinic() -> None:
     # `Lohan Checks Into Betty Ford Clinic` as an untagged headline, beside articles that write
-    # `the Betty Ford Center` and `the Betty Ford Treatment Center`, and name the former first lady.
+    # `the Betty Ford Center` and name the former first lady; another story writes the
+    # `Betty Ford Treatment Center`.
     shared = [("Lindsay Lohan", "PERSON"), ("Rancho Mirage", "GPE"), ("Shawn Holley", "PERSON")]
     mentions, _ = resolve_entities(
         candidates(
@@ -305,13 +306,14 @@ def test_names_of_a_clinic_that_differ_only_in_the_nouns_for_its_kind_are_one_cl
             ("a", "Betty Ford", "PERSON"),
             *[("a", *name) for name in shared],
             ("b", "Betty Ford Clinic", "ORG", None, True),
-            ("b", "Betty Ford Treatment Center", "ORG"),
             *[("b", *name) for name in shared],
+            ("c", "Betty Ford Treatment Center", "ORG"),
+            ("c", "Palm Springs", "GPE"),
         )
     )
     center = entity_ids(mentions, "a", "Betty Ford Center")
     assert entity_ids(mentions, "b", "Betty Ford Clinic") == center
-    assert entity_ids(mentions, "b", "Betty Ford Treatment Center") == center
+    assert entity_ids(mentions, "c", "Betty Ford Treatment Center") == center
     assert entity_ids(mentions, "a", "Betty Ford") != center
 
 

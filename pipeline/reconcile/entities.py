@@ -16,6 +16,9 @@ Mentions are linked by evidence that holds across outlets' styles:
   (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event);
 - two people the model ran into one mention across `and` are each their
   person (`Lopez and Carrasquillo`);
+- names of a body that differ only in the nouns for its kind of unit, in any
+  story (`Staunton Police` / `Staunton Police Department`, `Betty Ford
+  Clinic` / `Betty Ford Center`);
 - a lone surname or first name, however the model labelled it, is the person
   its article names in full (`Sean Payton` ... `Payton`, `Kathina Thomas` ...
   `Kathina`);
@@ -24,19 +27,16 @@ Mentions are linked by evidence that holds across outlets' styles:
   longer name in the event it ends (`Lindsay Lohan`, `Indianapolis Colts`), a
   lone first name the one person of the event named in full with it, a
   singular its plural (`Colt`), a place without its kind the place
-  (`Mediterranean` / `Mediterranean Sea`), a body without its kind of unit,
-  or with another noun for it, the body (`Staunton Police`, `Morningside
-  Recovery`, `Betty Ford Clinic` / `Center`), a facility's name without its
+  (`Mediterranean` / `Mediterranean Sea`), a facility's name without its
   kind the facility (`Morningside`, also across events when the corpus has
   one such facility), a blended nickname its person (`LiLo`), and full
   names that differ only by initials, a shortened or familiar first name or
   a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
-  "The Chin" Gigante`) join. Across
-  events, the only two full names of a surname join when their given names
-  are one letter apart (`Karolos` / `Carolos Papoulias`). Outside
-  an event, a bare surname joins a full name only when the whole corpus has
-  exactly one, so two people who share a surname stay apart, and an untagged
-  capitalised word links nowhere.
+  "The Chin" Gigante`) join. Across events, the only two full names of a
+  surname join when their given names are one letter apart (`Karolos` /
+  `Carolos Papoulias`). Outside an event, a bare surname joins a full name
+  only when the whole corpus has exactly one, so two people who share a
+  surname stay apart, and an untagged capitalised word links nowhere.
 
 Resolution reads only the candidate table, so candidates can be extracted per
 batch of documents and resolved once over all of them.
@@ -813,24 +813,24 @@ def _link_place_nouns(context: _Context) -> None:
 
 
 def _link_unit_nouns(context: _Context) -> None:
-    """Within an event, names of a body that differ only in the nouns for its kind of unit are that body.
+    """Names of a body that differ only in the nouns for its kind of unit are that body.
 
     `Staunton Police` is the `Staunton Police Department`, `Morningside
     Recovery` the `Morningside Recovery Center`, and the `Betty Ford Clinic`
-    and `Betty Ford Treatment Center` the `Betty Ford Center`. What is left
+    and `Betty Ford Treatment Center` the `Betty Ford Center`, in any story,
+    as a name of two words or more means the same everywhere. What is left
     without those nouns must keep two words (`State Department` is no `State`),
     and no name may be a person or a place (`Betty Ford` is not the `Betty
     Ford Center`).
     """
-    for names in context.full_names_by_event.values():
-        by_stem: dict[str, list[str]] = defaultdict(list)
-        for name in sorted(names):
-            stem = _unit_stem(_bare(name), context.rules)
-            if len(stem.split()) >= 2 and not (context.is_person(name) or context.is_place(name)):
-                by_stem[stem].append(name)
-        for same in by_stem.values():
-            for name in same[1:]:
-                context.nodes.union(same[0], name)
+    by_stem: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(set().union(*context.full_names_by_event.values())):
+        stem = _unit_stem(_bare(name), context.rules)
+        if len(stem.split()) >= 2 and not (context.is_person(name) or context.is_place(name)):
+            by_stem[stem].append(name)
+    for same in by_stem.values():
+        for name in same[1:]:
+            context.nodes.union(same[0], name)
 
 
 def _link_facilities_by_their_names(context: _Context) -> None:
