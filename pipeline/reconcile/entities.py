@@ -825,9 +825,8 @@ def _link_unit_nouns(context: _Context) -> None:
     """
     by_stem: dict[str, list[str]] = defaultdict(list)
     for name in sorted(set().union(*context.full_names_by_event.values())):
-        stem = _unit_stem(_bare(name), context.rules)
-        if len(stem.split()) >= 2 and not (context.is_person(name) or context.is_place(name)):
-            by_stem[stem].append(name)
+        if not (context.is_person(name) or context.is_place(name)):
+            by_stem[_unit_stem(_bare(name), context.rules)].append(name)
     for same in by_stem.values():
         for name in same[1:]:
             context.nodes.union(same[0], name)
