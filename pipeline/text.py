@@ -35,6 +35,8 @@ class NameRules:
     abbreviations: dict[str, str]
     instrument_nouns: frozenset[str]
     place_nouns: frozenset[str]
+    # Words that join the words of a name and carry no meaning of their own: `Commission for Elections`.
+    connecting_words: frozenset[str]
     # Familiar given names and the formal ones they stand for: `bill` -> `william`.
     familiar_names: dict[str, frozenset[str]]
 
@@ -53,6 +55,7 @@ class NameRules:
             abbreviations=dict(data["abbreviations"]),
             instrument_nouns=frozenset(data["instrument_nouns"]),
             place_nouns=frozenset(data["place_nouns"]),
+            connecting_words=frozenset(data["connecting_words"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
         )
 

@@ -13,7 +13,11 @@ Mentions are linked by evidence that holds across outlets' styles:
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
 - acronyms defined in an article, or implied by a long form elsewhere
-  (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event);
+  (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event),
+  a long form read as written (`CIS Executive Committee` is no `CEC`);
+- within an event, a body's names with the same words reordered, inflected
+  or abbreviated (`Central Commission for Elections` / `Central Elections
+  Commission`, `US Department of State` / `United States State Department`);
 - two people the model ran into one mention across `and` are each their
   person (`Lopez and Carrasquillo`);
 - a lone surname or first name, however the model labelled it, is the person
@@ -143,6 +147,7 @@ def resolve_entities(
     context = _Context(frame, nodes, votes, rules)
     _link_laws(context)
     _link_cut_names(context)
+    _link_reworded_bodies(context)
     _link_acronyms(context)
     _link_full_names(context)
     _link_misspelt_names(context)
@@ -552,6 +557,42 @@ def _link_cut_names(context: _Context) -> None:
             context.nodes.union(node[second], whole[0])
 
 
+def _link_reworded_bodies(context: _Context) -> None:
+    """Within an event, names of one body with the same words, reordered or inflected, join.
+
+    Outlets translate a foreign body's name each their own way: the `Central
+    Commission for Elections`, `Central Elections Commission` and `Central
+    Election Commission` are one commission. Function words do not count and
+    a plural is its singular. People and places are left out, and names must
+    keep two words.
+    """
+    for names in context.full_names_by_event.values():
+        by_words: dict[frozenset[str], list[str]] = defaultdict(list)
+        for name in sorted(names):
+            if context.is_person(name) or context.is_place(name):
+                continue
+            words = _content_words(_bare(name).split(), context.rules)
+            if len(words) >= 2:
+                by_words[words].append(name)
+        for same in by_words.values():
+            for name in same[1:]:
+                context.nodes.union(same[0], name)
+
+
+def _content_words(words: list[str], rules: NameRules) -> frozenset[str]:
+    """The words of a name that carry meaning, in the singular, abbreviations spelt out.
+
+    `commission for elections` -> commission, election; `us geological survey`
+    -> united, state, geological, survey.
+    """
+    spelt = [part for word in words for part in rules.abbreviations.get(word, word).split()]
+    return frozenset(_singular(word) for word in spelt if word not in rules.connecting_words)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def _link_acronyms(context: _Context) -> None:
     """Acronyms to their long forms: defined in the article, else the event, else implied by one long form.
 
@@ -568,14 +609,15 @@ def _link_acronyms(context: _Context) -> None:
         defined[row.key].append((row.event, long_node))
 
     long_forms: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for node, key, _, event in context.unique_rows():
+    rows = zip(frame["node"], frame["key"], frame["text"], frame["event"], strict=True)
+    for node, key, text, event in rows:
         if (
             key.startswith("name:")
             and _SCOPE not in node
             and len(_bare(key).split()) >= 2
             and not context.is_person(key)
         ):
-            long_forms[initials(_bare(key), rules)].add((event, node))
+            long_forms[_name_initials(text, key, rules)].add((event, node))
     for row in frame[frame["acronym_of"].isna()].itertuples():
         if not looks_like_acronym(row.text) or not row.key.startswith("name:"):
             continue
@@ -588,6 +630,17 @@ def _link_acronyms(context: _Context) -> None:
         context.join_if_unique(row.node, in_event) or context.join_if_unique(
             row.node, [node for _, node in meanings]
         )
+
+
+def _name_initials(text: str, key: str, rules: NameRules) -> str:
+    """The acronym a long form is written to abbreviate: `CIS Executive Committee` is `CISEC`, not `CEC`.
+
+    An acronym inside the name counts all its letters, so the name as written
+    is read, unless it is all capitals (a headline), whose key is read instead.
+    """
+    if any(char.islower() for char in text):
+        return initials(_without_description(text, rules), rules)
+    return initials(_bare(key), rules)
 
 
 def _link_full_names(context: _Context) -> None:
