@@ -466,3 +466,17 @@ def test_an_acronym_inside_a_long_form_counts_all_its_letters() -> None:
     )
     # `CIS Executive Committee` abbreviates to `CISEC`, so `CEC` has one long form in the event.
     assert entity_of(mentions, "b", "CEC") == entity_of(mentions, "a", "Central Election Commission")
+
+
+def test_a_body_named_with_one_of_two_joined_words_is_that_body_in_its_event() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Central Election and Referendum Commission", "ORG"),
+            *[("a", *name) for name in VOTE],
+            ("b", "Central Election Commission", "ORG"),
+            *[("b", *name) for name in VOTE],
+        )
+    )
+    assert entity_of(mentions, "b", "Central Election Commission") == entity_of(
+        mentions, "a", "Central Election and Referendum Commission"
+    )

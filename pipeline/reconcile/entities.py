@@ -563,8 +563,10 @@ def _link_reworded_bodies(context: _Context) -> None:
     Outlets translate a foreign body's name each their own way: the `Central
     Commission for Elections`, `Central Elections Commission` and `Central
     Election Commission` are one commission. Function words do not count and
-    a plural is its singular. People and places are left out, and names must
-    keep two words.
+    a plural is its singular. A name with two words joined by `and` is the
+    one body named with either of them (`Central Election and Referendum
+    Commission` / `Central Election Commission`). People and places are left
+    out, and names must keep two words.
     """
     for names in context.full_names_by_event.values():
         by_words: dict[frozenset[str], list[str]] = defaultdict(list)
@@ -577,6 +579,18 @@ def _link_reworded_bodies(context: _Context) -> None:
         for same in by_words.values():
             for name in same[1:]:
                 context.nodes.union(same[0], name)
+        for words, same in by_words.items():
+            for shorter in _shortened(_bare(same[0]).split(), context.rules):
+                if shorter != words:
+                    context.join_if_unique(same[0], by_words.get(shorter, []))
+
+
+def _shortened(words: list[str], rules: NameRules) -> Iterator[frozenset[str]]:
+    """The words of a name without one of two words joined by `and`: `election and referendum commission`."""
+    for at, word in enumerate(words):
+        if word == "and" and 0 < at < len(words) - 1:
+            yield _content_words(words[: at - 1] + words[at + 1 :], rules)
+            yield _content_words(words[:at] + words[at + 2 :], rules)
 
 
 def _content_words(words: list[str], rules: NameRules) -> frozenset[str]:
