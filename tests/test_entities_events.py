@@ -480,3 +480,15 @@ def test_a_body_named_with_one_of_two_joined_words_is_that_body_in_its_event() -
     assert entity_of(mentions, "b", "Central Election Commission") == entity_of(
         mentions, "a", "Central Election and Referendum Commission"
     )
+
+
+def test_a_name_with_its_letters_typed_out_of_order_is_that_name_in_its_event() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Turkmenistan", "GPE"),
+            *[("a", *name) for name in VOTE],
+            ("b", "Turkeminstan", "GPE"),
+            *[("b", *name) for name in VOTE],
+        )
+    )
+    assert entity_of(mentions, "b", "Turkeminstan") == entity_of(mentions, "a", "Turkmenistan")

@@ -30,7 +30,8 @@ Mentions are linked by evidence that holds across outlets' styles:
   singular its plural (`Colt`), a place without its kind the place
   (`Mediterranean` / `Mediterranean Sea`), a body without its kind of unit
   the body (`Staunton Police`, `Morningside Recovery`), a blended nickname
-  its person (`LiLo`), and full names that differ only by initials, a
+  its person (`LiLo`), a word with its letters typed out of order the word
+  (`Turkeminstan`), and full names that differ only by initials, a
   shortened or familiar first name or a nickname (`Mark Felt` / `W. Mark
   Felt`, `Katie` / `Kathryn`, `Vincent "The Chin" Gigante`) join. Across
   events, the only two full names of a surname join when their given names
@@ -151,6 +152,7 @@ def resolve_entities(
     _link_acronyms(context)
     _link_full_names(context)
     _link_misspelt_names(context)
+    _link_scrambled_words(context)
     _link_surnames(context)
     _link_heads(context)
     _link_plurals(context)
@@ -725,6 +727,32 @@ def _link_misspelt_names(context: _Context) -> None:
             and Levenshtein.distance(first, second) == 1
         ):
             context.nodes.union(one, other)
+
+
+def _link_scrambled_words(context: _Context) -> None:
+    """Within an event, a long word with its letters typed out of order is the name it scrambles.
+
+    `Turkeminstan` in one report is the `Turkmenistan` of the others. The word
+    must be one the gazetteer does not know, of six letters or more, start
+    with the same letter, and use exactly the letters of one other name of
+    its event.
+    """
+    words_of: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for node, text, event in zip(
+        context.frame["node"], context.frame["text"], context.frame["event"], strict=True
+    ):
+        word = _display(text, "", context.rules).lower()
+        if word.isalpha() and len(word) >= 6:
+            words_of[event][word].add(node)
+    for words in words_of.values():
+        by_letters: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for word in words:
+            by_letters[(word[0], "".join(sorted(word)))].add(word)
+        for word, nodes in words.items():
+            same = by_letters[(word[0], "".join(sorted(word)))] - {word}
+            if len(same) == 1 and all(node.startswith("name:") and _SCOPE in node for node in nodes):
+                for node in nodes:
+                    context.join_if_unique(node, words[next(iter(same))])
 
 
 def _same_person(first: str, second: str, rules: NameRules, together: bool) -> bool:
