@@ -625,8 +625,8 @@ def _link_acronyms(context: _Context) -> None:
         defined[row.key].append((row.event, long_node))
 
     long_forms: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    rows = zip(frame["node"], frame["key"], frame["text"], frame["event"], strict=True)
-    for node, key, text, event in rows:
+    rows = set(zip(frame["node"], frame["key"], frame["text"], frame["event"], strict=True))
+    for node, key, text, event in sorted(rows):
         if (
             key.startswith("name:")
             and _SCOPE not in node
