@@ -39,6 +39,8 @@ class NameRules:
     unit_nouns: frozenset[str]
     # Those of them for a place that houses a body, which is often named without them: `Morningside`.
     facility_nouns: frozenset[str]
+    # Words that join the words of a name and carry no meaning of their own: `Commission for Elections`.
+    connecting_words: frozenset[str]
     # Familiar given names and the formal ones they stand for: `bill` -> `william`.
     familiar_names: dict[str, frozenset[str]]
 
@@ -59,6 +61,7 @@ class NameRules:
             place_nouns=frozenset(data["place_nouns"]),
             unit_nouns=frozenset(data["unit_nouns"]),
             facility_nouns=frozenset(data["facility_nouns"]),
+            connecting_words=frozenset(data["connecting_words"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
         )
 

@@ -428,3 +428,67 @@ def test_a_given_name_spelt_one_letter_apart_in_another_story_is_the_same_person
     assert entity_of(mentions, "c", "Papoulias") == entity_of(mentions, "a", "Karolos Papoulias")
     assert entity_of(mentions, "c", "Carolos Papoulias") == entity_of(mentions, "b", "Karolos Papoulias")
     assert entity_of(mentions, "d", "Mark Felt") != entity_of(mentions, "e", "Mary Felt")
+
+
+# Two reports of one vote in Kyrgyzstan: they share its places and people, so they are one event.
+VOTE = [("Kyrgyzstan", "GPE"), ("Bishkek", "GPE"), ("Sadyr Japarov", "PERSON"), ("Osh", "GPE")]
+
+
+def test_a_bodys_name_with_its_words_reordered_or_inflected_is_that_body_in_its_event() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Central Commission for Elections", "ORG"),
+            ("a", "US Department of State", "ORG"),
+            *[("a", *name) for name in VOTE],
+            ("b", "Central Elections Commission", "ORG"),
+            ("b", "United States State Department", "ORG"),
+            *[("b", *name) for name in VOTE],
+            ("b", "Central Bank", "ORG"),
+        )
+    )
+    commission = entity_of(mentions, "a", "Central Commission for Elections")
+    assert entity_of(mentions, "b", "Central Elections Commission") == commission
+    assert entity_of(mentions, "b", "United States State Department") == entity_of(
+        mentions, "a", "US Department of State"
+    )
+    assert entity_of(mentions, "b", "Central Bank") != commission
+
+
+def test_an_acronym_inside_a_long_form_counts_all_its_letters() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Central Election Commission", "ORG"),
+            ("a", "CIS Executive Committee", "ORG"),
+            *[("a", *name) for name in VOTE],
+            ("b", "CEC", "ORG"),
+            *[("b", *name) for name in VOTE],
+        )
+    )
+    # `CIS Executive Committee` abbreviates to `CISEC`, so `CEC` has one long form in the event.
+    assert entity_of(mentions, "b", "CEC") == entity_of(mentions, "a", "Central Election Commission")
+
+
+def test_a_body_named_with_one_of_two_joined_words_is_that_body_in_its_event() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Central Election and Referendum Commission", "ORG"),
+            *[("a", *name) for name in VOTE],
+            ("b", "Central Election Commission", "ORG"),
+            *[("b", *name) for name in VOTE],
+        )
+    )
+    assert entity_of(mentions, "b", "Central Election Commission") == entity_of(
+        mentions, "a", "Central Election and Referendum Commission"
+    )
+
+
+def test_a_name_with_its_letters_typed_out_of_order_is_that_name_in_its_event() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Turkmenistan", "GPE"),
+            *[("a", *name) for name in VOTE],
+            ("b", "Turkeminstan", "GPE"),
+            *[("b", *name) for name in VOTE],
+        )
+    )
+    assert entity_of(mentions, "b", "Turkeminstan") == entity_of(mentions, "a", "Turkmenistan")

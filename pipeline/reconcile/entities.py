@@ -13,7 +13,11 @@ Mentions are linked by evidence that holds across outlets' styles:
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
 - acronyms defined in an article, or implied by a long form elsewhere
-  (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event);
+  (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event),
+  a long form read as written (`CIS Executive Committee` is no `CEC`);
+- within an event, a body's names with the same words reordered, inflected
+  or abbreviated (`Central Commission for Elections` / `Central Elections
+  Commission`, `US Department of State` / `United States State Department`);
 - two people the model ran into one mention across `and` are each their
   person (`Lopez and Carrasquillo`);
 - names of a body that differ only in the nouns for its kind of unit, in any
@@ -29,14 +33,15 @@ Mentions are linked by evidence that holds across outlets' styles:
   singular its plural (`Colt`), a place without its kind the place
   (`Mediterranean` / `Mediterranean Sea`), a facility's name without its
   kind the facility (`Morningside`, also across events when the corpus has
-  one such facility), a blended nickname its person (`LiLo`), and full
-  names that differ only by initials, a shortened or familiar first name or
-  a nickname (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent
-  "The Chin" Gigante`) join. Across events, the only two full names of a
-  surname join when their given names are one letter apart (`Karolos` /
-  `Carolos Papoulias`). Outside an event, a bare surname joins a full name
-  only when the whole corpus has exactly one, so two people who share a
-  surname stay apart, and an untagged capitalised word links nowhere.
+  one such facility), a blended nickname its person (`LiLo`), a word with its
+  letters typed out of order the word (`Turkeminstan`), and full names that
+  differ only by initials, a shortened or familiar first name or a nickname
+  (`Mark Felt` / `W. Mark Felt`, `Katie` / `Kathryn`, `Vincent "The Chin"
+  Gigante`) join. Across events, the only two full names of a surname join
+  when their given names are one letter apart (`Karolos` / `Carolos
+  Papoulias`). Outside an event, a bare surname joins a full name only when
+  the whole corpus has exactly one, so two people who share a surname stay
+  apart, and an untagged capitalised word links nowhere.
 
 Resolution reads only the candidate table, so candidates can be extracted per
 batch of documents and resolved once over all of them.
@@ -143,9 +148,11 @@ def resolve_entities(
     context = _Context(frame, nodes, votes, rules)
     _link_laws(context)
     _link_cut_names(context)
+    _link_reworded_bodies(context)
     _link_acronyms(context)
     _link_full_names(context)
     _link_misspelt_names(context)
+    _link_scrambled_words(context)
     _link_surnames(context)
     _link_heads(context)
     _link_plurals(context)
@@ -566,6 +573,56 @@ def _link_cut_names(context: _Context) -> None:
             context.nodes.union(node[second], whole[0])
 
 
+def _link_reworded_bodies(context: _Context) -> None:
+    """Within an event, names of one body with the same words, reordered or inflected, join.
+
+    Outlets translate a foreign body's name each their own way: the `Central
+    Commission for Elections`, `Central Elections Commission` and `Central
+    Election Commission` are one commission. Function words do not count and
+    a plural is its singular. A name with two words joined by `and` is the
+    one body named with either of them (`Central Election and Referendum
+    Commission` / `Central Election Commission`). People and places are left
+    out, and names must keep two words.
+    """
+    for names in context.full_names_by_event.values():
+        by_words: dict[frozenset[str], list[str]] = defaultdict(list)
+        for name in sorted(names):
+            if context.is_person(name) or context.is_place(name):
+                continue
+            words = _content_words(_bare(name).split(), context.rules)
+            if len(words) >= 2:
+                by_words[words].append(name)
+        for same in by_words.values():
+            for name in same[1:]:
+                context.nodes.union(same[0], name)
+        for words, same in by_words.items():
+            for shorter in _shortened(_bare(same[0]).split(), context.rules):
+                if shorter != words:
+                    context.join_if_unique(same[0], by_words.get(shorter, []))
+
+
+def _shortened(words: list[str], rules: NameRules) -> Iterator[frozenset[str]]:
+    """The words of a name without one of two words joined by `and`: `election and referendum commission`."""
+    for at, word in enumerate(words):
+        if word == "and" and 0 < at < len(words) - 1:
+            yield _content_words(words[: at - 1] + words[at + 1 :], rules)
+            yield _content_words(words[:at] + words[at + 2 :], rules)
+
+
+def _content_words(words: list[str], rules: NameRules) -> frozenset[str]:
+    """The words of a name that carry meaning, in the singular, abbreviations spelt out.
+
+    `commission for elections` -> commission, election; `us geological survey`
+    -> united, state, geological, survey.
+    """
+    spelt = [part for word in words for part in rules.abbreviations.get(word, word).split()]
+    return frozenset(_singular(word) for word in spelt if word not in rules.connecting_words)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def _link_acronyms(context: _Context) -> None:
     """Acronyms to their long forms: defined in the article, else the event, else implied by one long form.
 
@@ -582,14 +639,15 @@ def _link_acronyms(context: _Context) -> None:
         defined[row.key].append((row.event, long_node))
 
     long_forms: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for node, key, _, event in context.unique_rows():
+    rows = set(zip(frame["node"], frame["key"], frame["text"], frame["event"], strict=True))
+    for node, key, text, event in sorted(rows):
         if (
             key.startswith("name:")
             and _SCOPE not in node
             and len(_bare(key).split()) >= 2
             and not context.is_person(key)
         ):
-            long_forms[initials(_bare(key), rules)].add((event, node))
+            long_forms[_name_initials(text, key, rules)].add((event, node))
     for row in frame[frame["acronym_of"].isna()].itertuples():
         if not looks_like_acronym(row.text) or not row.key.startswith("name:"):
             continue
@@ -602,6 +660,17 @@ def _link_acronyms(context: _Context) -> None:
         context.join_if_unique(row.node, in_event) or context.join_if_unique(
             row.node, [node for _, node in meanings]
         )
+
+
+def _name_initials(text: str, key: str, rules: NameRules) -> str:
+    """The acronym a long form is written to abbreviate: `CIS Executive Committee` is `CISEC`, not `CEC`.
+
+    An acronym inside the name counts all its letters, so the name as written
+    is read, unless it is all capitals (a headline), whose key is read instead.
+    """
+    if any(char.islower() for char in text):
+        return initials(_without_description(text, rules), rules)
+    return initials(_bare(key), rules)
 
 
 def _link_full_names(context: _Context) -> None:
@@ -672,6 +741,32 @@ def _link_misspelt_names(context: _Context) -> None:
             and Levenshtein.distance(first, second) == 1
         ):
             context.nodes.union(one, other)
+
+
+def _link_scrambled_words(context: _Context) -> None:
+    """Within an event, a long word with its letters typed out of order is the name it scrambles.
+
+    `Turkeminstan` in one report is the `Turkmenistan` of the others. The word
+    must be one the gazetteer does not know, of six letters or more, start
+    with the same letter, and use exactly the letters of one other name of
+    its event.
+    """
+    words_of: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for node, text, event in zip(
+        context.frame["node"], context.frame["text"], context.frame["event"], strict=True
+    ):
+        word = _display(text, "", context.rules).lower()
+        if word.isalpha() and len(word) >= 6:
+            words_of[event][word].add(node)
+    for words in words_of.values():
+        by_letters: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for word in words:
+            by_letters[(word[0], "".join(sorted(word)))].add(word)
+        for word, nodes in words.items():
+            same = by_letters[(word[0], "".join(sorted(word)))] - {word}
+            if len(same) == 1 and all(node.startswith("name:") and _SCOPE in node for node in nodes):
+                for node in nodes:
+                    context.join_if_unique(node, words[next(iter(same))])
 
 
 def _same_person(first: str, second: str, rules: NameRules, together: bool) -> bool:
