@@ -74,11 +74,38 @@ def test_an_acronym_defined_in_one_article_resolves_it_in_another() -> None:
     assert entities.iloc[0]["name"] == "Federal Bureau of Investigation"
 
 
-def test_an_acronym_implied_by_a_long_form_elsewhere_is_resolved() -> None:
+# Two reports of one summit: they share its host, so they are one event.
+NATO = "North Atlantic Treaty Organization"
+SUMMIT = [
+    ("a", "Jens Stoltenberg", "PERSON"),
+    ("a", NATO, "ORG"),
+    ("b", "Jens Stoltenberg", "PERSON"),
+    ("b", "NATO", "ORG", None, True),
+]
+
+
+def test_an_acronym_implied_by_a_long_form_in_its_story_is_resolved() -> None:
+    mentions, _ = resolve_entities(candidates(*SUMMIT))
+    assert entity_ids(mentions, "b", "NATO") == entity_ids(mentions, "a", NATO)
+
+
+def test_an_acronym_its_story_uses_for_a_long_form_resolves_it_in_another_story() -> None:
     mentions, _ = resolve_entities(
-        candidates(("a", "North Atlantic Treaty Organization", "ORG"), ("b", "NATO", "ORG", None, True))
+        candidates(*SUMMIT, ("c", "Kyiv", "GPE"), ("c", "NATO", "ORG", None, True))
     )
-    assert mentions["entity_id"].nunique() == 1
+    assert entity_ids(mentions, "c", "NATO") == entity_ids(mentions, "a", NATO)
+
+
+def test_an_acronym_is_not_guessed_from_the_initials_of_a_name_in_an_unrelated_story() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Banstead Baptist Church", "ORG"),
+            ("a", "Surrey", "GPE"),
+            ("b", "Gary Lineker", "PERSON"),
+            ("b", "BBC", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "b", "BBC").isdisjoint(entity_ids(mentions, "a", "Banstead Baptist Church"))
 
 
 def test_a_bare_acronym_that_matches_nothing_is_dropped() -> None:

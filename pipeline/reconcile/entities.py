@@ -12,9 +12,11 @@ Mentions are linked by evidence that holds across outlets' styles:
 - a country's names in every gazetteer spelling (`Türkiye` / `Turkey`), and a
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
-- acronyms defined in an article, or implied by a long form elsewhere
-  (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event),
-  a long form read as written (`CIS Executive Committee` is no `CEC`);
+- acronyms defined in an article, or implied by a long form in their event
+  (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter`), and in other
+  stories only a long form so attested (`BBC` is not another story's
+  `Banstead Baptist Church`), a long form read as written (`CIS Executive
+  Committee` is no `CEC`);
 - within an event, a body's names with the same words reordered, inflected
   or abbreviated (`Central Commission for Elections` / `Central Elections
   Commission`, `US Department of State` / `United States State Department`);
@@ -624,12 +626,15 @@ def _singular(word: str) -> str:
 
 
 def _link_acronyms(context: _Context) -> None:
-    """Acronyms to their long forms: defined in the article, else the event, else implied by one long form.
+    """Acronyms to their long forms: defined in the article, else the event, else one attested elsewhere.
 
     People are not known by acronyms: `AP` is not `Andrew Pusar`. An acronym
     that matches no long form may count a leading `The` (`THR` / `The
     Hollywood Reporter`); it joins the one long form of its event that
-    matches without the `T`.
+    matches without the `T`. Outside its event an acronym joins only a long
+    form some article defines or some event uses it for: initials alone
+    across unrelated stories are a guess (`BBC` is not the `Banstead Baptist
+    Church` of another story).
     """
     frame, rules = context.frame, context.rules
     defined: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -648,18 +653,23 @@ def _link_acronyms(context: _Context) -> None:
             and not context.is_person(key)
         ):
             long_forms[_name_initials(text, key, rules)].add((event, node))
+    attested = {key: [node for _, node in meanings] for key, meanings in defined.items()}
+    unresolved = []
     for row in frame[frame["acronym_of"].isna()].itertuples():
         if not looks_like_acronym(row.text) or not row.key.startswith("name:"):
             continue
         meanings = defined.get(row.key) or long_forms.get(_bare(row.key).upper(), set())
         in_event = [node for event, node in meanings if event == row.event]
-        if not meanings and _bare(row.key).startswith("t"):
-            # `THR`: an acronym that counts the `The` its name is written without.
+        if context.join_if_unique(row.node, in_event):
+            attested.setdefault(row.key, []).extend(in_event)
+        elif not meanings and _bare(row.key).startswith("t"):
+            # `THR`: an acronym that counts the `The` its name is written without, in its event only.
             without_the = long_forms.get(_bare(row.key)[1:].upper(), set())
-            in_event = [node for event, node in without_the if event == row.event]
-        context.join_if_unique(row.node, in_event) or context.join_if_unique(
-            row.node, [node for _, node in meanings]
-        )
+            context.join_if_unique(row.node, [node for event, node in without_the if event == row.event])
+        else:
+            unresolved.append(row)
+    for row in unresolved:
+        context.join_if_unique(row.node, attested.get(row.key, []))
 
 
 def _name_initials(text: str, key: str, rules: NameRules) -> str:
