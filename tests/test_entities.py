@@ -293,3 +293,26 @@ def test_two_people_the_model_ran_into_one_name_are_each_their_person() -> None:
     }
     # An organisation named with `and` stays whole.
     assert len(entity_ids(mentions, "b", "Fish and Wildlife Service")) == 1
+
+
+def test_a_given_name_the_model_left_untagged_before_a_full_name_is_part_of_it() -> None:
+    # `Frederick` cut off `Frederick Cheney Burns`: he is `Frederick C. Burns`, not `Cheney Burns` apart.
+    rows = candidates(
+        ("a", "Frederick C. Burns", "PERSON"),
+        ("a", "Watergate", "EVENT"),
+        ("a", "Nixon White House", "ORG"),
+        ("b", "Fred Burns", "PERSON"),
+        ("b", "Watergate", "EVENT"),
+        ("b", "Nixon White House", "ORG"),
+        ("c", "Frederick", "ORG", None, True),
+        ("c", "Cheney Burns", "PERSON"),
+        ("c", "Watergate", "EVENT"),
+        ("c", "Nixon White House", "ORG"),
+    )
+    cut = rows["text"] == "Cheney Burns"
+    rows.loc[cut, "start_char"] = rows.loc[rows["text"] == "Frederick", "end_char"].iloc[0] + 1
+    rows.loc[cut, "end_char"] = rows.loc[cut, "start_char"] + len("Cheney Burns")
+    mentions, _ = resolve_entities(rows)
+    assert entity_ids(mentions, "c", "Frederick Cheney Burns") == entity_ids(
+        mentions, "a", "Frederick C. Burns"
+    )

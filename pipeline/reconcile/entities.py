@@ -16,6 +16,9 @@ Mentions are linked by evidence that holds across outlets' styles:
   (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter` in its event);
 - two people the model ran into one mention across `and` are each their
   person (`Lopez and Carrasquillo`);
+- a given name the model left untagged before a person's full name is part
+  of it when someone of that surname goes by it (`Frederick` / `Cheney
+  LaRue`, where others write `Frederick C. LaRue`);
 - a lone surname or first name, however the model labelled it, is the person
   its article names in full (`Sean Payton` ... `Payton`, `Kathina Thomas` ...
   `Kathina`);
@@ -129,7 +132,7 @@ def resolve_entities(
     frame["key"] = [
         _surface_key(t, label, rules) for t, label in zip(frame["text"], frame["ner_label"], strict=True)
     ]
-    frame = _narrow_unlabelled(frame, rules)
+    frame = _narrow_unlabelled(_attach_cut_given_names(frame, rules), rules)
     if frame.empty:
         return _empty_mentions(), _empty_entities()
     frame["event"] = _events(frame, settings)
@@ -205,6 +208,47 @@ def _bare(key: str) -> str:
 
 def _is_full_name(key: str, rules: NameRules) -> bool:
     return len([word for word in _bare(key).split() if word not in rules.name_particles]) >= 2
+
+
+def _attach_cut_given_names(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
+    """A given name the model left untagged right before a person's full name is part of that name.
+
+    The model, or the sentence splitter, may cut `Frederick` off `Frederick
+    Cheney LaRue` and tag `Cheney LaRue` alone; the word is a given name when
+    someone of that surname is named in full with it first (`Frederick C.
+    LaRue`, `Fred LaRue`), so the mention becomes `Frederick Cheney LaRue`.
+    A role word (`Deputy Ken Salazar`) is no one's given name.
+    """
+    labelled = frame[~frame["candidate"]]
+    people = {_bare(key) for key in _person_keys(labelled, rules) if _is_full_name(key, rules)}
+    given_by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in people:
+        given_by_surname[surname(name, rules)].add(name.split()[0])
+    # Mentions one character apart: a space, or a line break the splitter may have put a sentence end at.
+    person_at = {
+        (row.article_id, row.start_char): row.Index
+        for row in labelled.itertuples()
+        if row.key.startswith("name:") and _bare(row.key) in people
+    }
+    merged: dict[int, int] = {}
+    for row in frame[frame["candidate"]].itertuples():
+        person = person_at.get((row.article_id, row.end_char + 1))
+        word = name_key(row.text, rules)
+        if person is None or len(word.split()) != 1 or word in rules.name_particles:
+            continue
+        last = surname(_bare(frame.at[person, "key"]), rules)
+        if any(
+            given_names_compatible(f"{word} {last}", f"{given} {last}", rules)
+            for given in given_by_surname[last]
+        ):
+            merged[person] = row.Index
+    frame = frame.copy()
+    for person, row in merged.items():
+        text = f"{frame.at[row, 'text']} {frame.at[person, 'text']}"
+        frame.at[person, "text"] = text
+        frame.at[person, "start_char"] = frame.at[row, "start_char"]
+        frame.at[person, "key"] = _surface_key(text, PERSON, rules)
+    return frame.drop(index=list(merged.values())).reset_index(drop=True)
 
 
 def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
