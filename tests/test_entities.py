@@ -316,3 +316,19 @@ def test_a_given_name_the_model_left_untagged_before_a_full_name_is_part_of_it()
     assert entity_ids(mentions, "c", "Frederick Cheney Burns") == entity_ids(
         mentions, "a", "Frederick C. Burns"
     )
+
+
+def test_a_given_name_spelt_with_ie_or_y_is_one_name_even_in_one_article() -> None:
+    # `Jodie Foster ... was born Jody Lee Foster`: the article writes both spellings of one woman.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Jodie Foster", "PERSON"),
+            ("a", "Jody Lee Foster", "PERSON"),
+            ("a", "Silence of the Lambs", "WORK_OF_ART"),
+            ("a", "Bronx", "GPE"),
+            ("b", "Jodie Foster", "PERSON"),
+            ("b", "Silence of the Lambs", "WORK_OF_ART"),
+            ("b", "Bronx", "GPE"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Jody Lee Foster") == entity_ids(mentions, "b", "Jodie Foster")

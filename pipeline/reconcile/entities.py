@@ -711,19 +711,25 @@ def _same_person(first: str, second: str, rules: NameRules, together: bool) -> b
     (`Bill` / `William`, `Peggy` / `Margaret`) is the same given name, even
     in one article, which often gives both (`Robert Smith, known as Bob`). A
     familiar form or misspelling that shares the first three letters of the
-    given name (`Katie` / `Kathryn`, `Alexis` / `Alexandros`, `Bettie` /
-    `Betty`) is too, unless one article writes both (`Mark Felt` and `Mary
-    Felt` are two people).
+    given name (`Katie` / `Kathryn`, `Alexis` / `Alexandros`) is too, unless
+    one article writes both (`Mark Felt` and `Mary Felt` are two people). A
+    given name spelt with `-ie` or `-y` is one name either way, even in one
+    article (`Bettie Page ... was born Betty Mae Page`).
     """
 
     def formal(word: str, other: str) -> bool:
-        return other in rules.familiar_names.get(word, ())
+        return other in rules.familiar_names.get(word, ()) or _ie_or_y(word, other)
 
     formally = _written_as(first, second, formal), _written_as(second, first, formal)
     if given_names_compatible(first, second, rules) or given_names_compatible(*formally, rules):
         return True
     alike = _written_as(first, second, lambda word, other: len(word) >= 3 and other[:3] == word[:3])
     return not together and given_names_compatible(alike, second, rules)
+
+
+def _ie_or_y(word: str, other: str) -> bool:
+    """Whether two given names are one, spelt `-ie` and `-y`: `Bettie` / `Betty`, `Jodie` / `Jody`."""
+    return len(word) >= 5 and word.endswith("ie") and other == word[:-2] + "y"
 
 
 def _written_as(name: str, other: str, same_name: Callable[[str, str], bool]) -> str:
