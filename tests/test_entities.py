@@ -384,3 +384,42 @@ def test_a_facility_named_without_its_kind_joins_the_one_such_facility_of_anothe
         )
     )
     assert entity_ids(mentions, "b", "Cliffside") == entity_ids(mentions, "a", "Cliffside Rehab Center")
+
+
+def test_a_given_name_the_model_left_untagged_before_a_full_name_is_part_of_it() -> None:
+    # `Frederick` cut off `Frederick Cheney Burns`: he is `Frederick C. Burns`, not `Cheney Burns` apart.
+    rows = candidates(
+        ("a", "Frederick C. Burns", "PERSON"),
+        ("a", "Watergate", "EVENT"),
+        ("a", "Nixon White House", "ORG"),
+        ("b", "Fred Burns", "PERSON"),
+        ("b", "Watergate", "EVENT"),
+        ("b", "Nixon White House", "ORG"),
+        ("c", "Frederick", "ORG", None, True),
+        ("c", "Cheney Burns", "PERSON"),
+        ("c", "Watergate", "EVENT"),
+        ("c", "Nixon White House", "ORG"),
+    )
+    cut = rows["text"] == "Cheney Burns"
+    rows.loc[cut, "start_char"] = rows.loc[rows["text"] == "Frederick", "end_char"].iloc[0] + 1
+    rows.loc[cut, "end_char"] = rows.loc[cut, "start_char"] + len("Cheney Burns")
+    mentions, _ = resolve_entities(rows)
+    assert entity_ids(mentions, "c", "Frederick Cheney Burns") == entity_ids(
+        mentions, "a", "Frederick C. Burns"
+    )
+
+
+def test_a_given_name_spelt_with_ie_or_y_is_one_name_even_in_one_article() -> None:
+    # `Jodie Foster ... was born Jody Lee Foster`: the article writes both spellings of one woman.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Jodie Foster", "PERSON"),
+            ("a", "Jody Lee Foster", "PERSON"),
+            ("a", "Silence of the Lambs", "WORK_OF_ART"),
+            ("a", "Bronx", "GPE"),
+            ("b", "Jodie Foster", "PERSON"),
+            ("b", "Silence of the Lambs", "WORK_OF_ART"),
+            ("b", "Bronx", "GPE"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Jody Lee Foster") == entity_ids(mentions, "b", "Jodie Foster")

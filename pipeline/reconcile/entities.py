@@ -25,6 +25,9 @@ Mentions are linked by evidence that holds across outlets' styles:
 - names of a body that differ only in the nouns for its kind of unit, in any
   story (`Staunton Police` / `Staunton Police Department`, `Betty Ford
   Clinic` / `Betty Ford Center`);
+- a given name the model left untagged before a person's full name is part
+  of it when someone of that surname goes by it (`Frederick` / `Cheney
+  LaRue`, where others write `Frederick C. LaRue`);
 - a lone surname or first name, however the model labelled it, is the person
   its article names in full (`Sean Payton` ... `Payton`, `Kathina Thomas` ...
   `Kathina`);
@@ -136,7 +139,7 @@ def resolve_entities(
     frame["key"] = [
         _surface_key(t, label, rules) for t, label in zip(frame["text"], frame["ner_label"], strict=True)
     ]
-    frame = _narrow_unlabelled(frame, rules)
+    frame = _narrow_unlabelled(_attach_cut_given_names(frame, rules), rules)
     if frame.empty:
         return _empty_mentions(), _empty_entities()
     frame["event"] = _events(frame, settings)
@@ -215,6 +218,47 @@ def _bare(key: str) -> str:
 
 def _is_full_name(key: str, rules: NameRules) -> bool:
     return len([word for word in _bare(key).split() if word not in rules.name_particles]) >= 2
+
+
+def _attach_cut_given_names(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
+    """A given name the model left untagged right before a person's full name is part of that name.
+
+    The model, or the sentence splitter, may cut `Frederick` off `Frederick
+    Cheney LaRue` and tag `Cheney LaRue` alone; the word is a given name when
+    someone of that surname is named in full with it first (`Frederick C.
+    LaRue`, `Fred LaRue`), so the mention becomes `Frederick Cheney LaRue`.
+    A role word (`Deputy Ken Salazar`) is no one's given name.
+    """
+    labelled = frame[~frame["candidate"]]
+    people = {_bare(key) for key in _person_keys(labelled, rules) if _is_full_name(key, rules)}
+    given_by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in people:
+        given_by_surname[surname(name, rules)].add(name.split()[0])
+    # Mentions one character apart: a space, or a line break the splitter may have put a sentence end at.
+    person_at = {
+        (row.article_id, row.start_char): row.Index
+        for row in labelled.itertuples()
+        if row.key.startswith("name:") and _bare(row.key) in people
+    }
+    merged: dict[int, int] = {}
+    for row in frame[frame["candidate"]].itertuples():
+        person = person_at.get((row.article_id, row.end_char + 1))
+        word = name_key(row.text, rules)
+        if person is None or len(word.split()) != 1 or word in rules.name_particles:
+            continue
+        last = surname(_bare(frame.at[person, "key"]), rules)
+        if any(
+            given_names_compatible(f"{word} {last}", f"{given} {last}", rules)
+            for given in given_by_surname[last]
+        ):
+            merged[person] = row.Index
+    frame = frame.copy()
+    for person, row in merged.items():
+        text = f"{frame.at[row, 'text']} {frame.at[person, 'text']}"
+        frame.at[person, "text"] = text
+        frame.at[person, "start_char"] = frame.at[row, "start_char"]
+        frame.at[person, "key"] = _surface_key(text, PERSON, rules)
+    return frame.drop(index=list(merged.values())).reset_index(drop=True)
 
 
 def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
@@ -786,19 +830,25 @@ def _same_person(first: str, second: str, rules: NameRules, together: bool) -> b
     (`Bill` / `William`, `Peggy` / `Margaret`) is the same given name, even
     in one article, which often gives both (`Robert Smith, known as Bob`). A
     familiar form or misspelling that shares the first three letters of the
-    given name (`Katie` / `Kathryn`, `Alexis` / `Alexandros`, `Bettie` /
-    `Betty`) is too, unless one article writes both (`Mark Felt` and `Mary
-    Felt` are two people).
+    given name (`Katie` / `Kathryn`, `Alexis` / `Alexandros`) is too, unless
+    one article writes both (`Mark Felt` and `Mary Felt` are two people). A
+    given name spelt with `-ie` or `-y` is one name either way, even in one
+    article (`Bettie Page ... was born Betty Mae Page`).
     """
 
     def formal(word: str, other: str) -> bool:
-        return other in rules.familiar_names.get(word, ())
+        return other in rules.familiar_names.get(word, ()) or _ie_or_y(word, other)
 
     formally = _written_as(first, second, formal), _written_as(second, first, formal)
     if given_names_compatible(first, second, rules) or given_names_compatible(*formally, rules):
         return True
     alike = _written_as(first, second, lambda word, other: len(word) >= 3 and other[:3] == word[:3])
     return not together and given_names_compatible(alike, second, rules)
+
+
+def _ie_or_y(word: str, other: str) -> bool:
+    """Whether two given names are one, spelt `-ie` and `-y`: `Bettie` / `Betty`, `Jodie` / `Jody`."""
+    return len(word) >= 5 and word.endswith("ie") and other == word[:-2] + "y"
 
 
 def _written_as(name: str, other: str, same_name: Callable[[str, str], bool]) -> str:
