@@ -423,3 +423,15 @@ def test_a_given_name_spelt_with_ie_or_y_is_one_name_even_in_one_article() -> No
         )
     )
     assert entity_ids(mentions, "a", "Jody Lee Foster") == entity_ids(mentions, "b", "Jodie Foster")
+
+
+def test_an_untagged_word_that_is_all_of_a_facility_name_but_its_kind_is_that_facility() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Hazelden Treatment Center", "ORG"),
+            ("a", "Minnesota", "GPE"),
+            ("b", "Minnesota", "GPE"),
+            ("b", "Hazelden", "ORG", None, True),
+        )
+    )
+    assert entity_ids(mentions, "b", "Hazelden") == entity_ids(mentions, "a", "Hazelden Treatment Center")

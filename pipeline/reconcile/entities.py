@@ -276,11 +276,16 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
         if key.startswith("name:") and label not in _PLACE_LABELS and _is_full_name(key, rules):
             known.add("name:" + _bare(key).split()[-1])
     stems = _unit_stems(known, rules)
+    facilities = _facility_words(labelled, rules)
 
     def is_known(key: str) -> bool:
         # A headline's `Betty Ford Clinic` is the body articles name `Betty Ford Center`.
         bare = key.split(":", 1)[1]
-        return key in known or (bare.split()[-1] in rules.unit_nouns and _unit_stem(bare, rules) in stems)
+        return (
+            key in known
+            or bare in facilities
+            or (bare.split()[-1] in rules.unit_nouns and _unit_stem(bare, rules) in stems)
+        )
 
     people = _person_keys(labelled, rules)
     rows = []
@@ -296,6 +301,22 @@ def _narrow_unlabelled(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
             start = row["start_char"] + offset
             rows.append({**row, "text": text, "key": key, "start_char": start, "end_char": start + len(text)})
     return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _facility_words(labelled: pd.DataFrame, rules: NameRules) -> set[str]:
+    """Single words that are all of a labelled facility's name but its kind (`Promises` Treatment Center).
+
+    The model leaves such a word untagged in running text (`she went to
+    Promises on Tuesday`); capitalised there, it names the facility.
+    """
+    words = set()
+    for key, label in zip(labelled["key"], labelled["ner_label"], strict=True):
+        bare = key.split(":", 1)[1]
+        if key.startswith("name:") and label != PERSON and bare.split()[-1] in rules.facility_nouns:
+            stem = _unit_stem(bare, rules, keep=1)
+            if len(stem.split()) == 1 and stem != bare:
+                words.add(stem)
+    return words
 
 
 def _unit_stems(known: set[str], rules: NameRules) -> set[str]:
