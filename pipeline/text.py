@@ -43,6 +43,8 @@ class NameRules:
     connecting_words: frozenset[str]
     # Familiar given names and the formal ones they stand for: `bill` -> `william`.
     familiar_names: dict[str, frozenset[str]]
+    # Nouns for a person by role or kin, which a headline writes where the story names them: `Man held`.
+    role_nouns: frozenset[str]
 
     @classmethod
     def load(cls, path: Path | None = None) -> NameRules:
@@ -63,6 +65,7 @@ class NameRules:
             facility_nouns=frozenset(data["facility_nouns"]),
             connecting_words=frozenset(data["connecting_words"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
+            role_nouns=frozenset(data["role_nouns"]),
         )
 
 

@@ -270,6 +270,29 @@ def test_a_common_noun_opening_a_sentence_is_no_name() -> None:
     assert ("Staunton", "GPE") in found
 
 
+def labelled(text: str) -> list[str]:
+    """The mentions of one article the model's labels stand for, not the candidates resolution checks."""
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    return [m.text for m in extract_mentions("a", text, doc, sentences) if not m.candidate]
+
+
+def test_a_role_noun_a_headline_writes_for_a_person_is_no_name() -> None:
+    found = labelled(
+        "Man held after wife and son stabbed\n"
+        "A MAN was last night being questioned by detectives over the stabbing of his wife and son .\n"
+    )
+    assert "MAN" not in found
+
+
+def test_a_surname_that_is_a_role_noun_stays_a_name_where_running_text_capitalises_it() -> None:
+    found = labelled(
+        "Son scored twice as Tottenham beat Leeds 3-1 on Saturday .\n"
+        "Tottenham manager Ange Postecoglou said Son was superb .\n"
+    )
+    assert "Son" in found
+
+
 def test_a_name_that_opens_a_sentence_stays_a_name_when_the_article_uses_it_only_otherwise() -> None:
     found = extracted(
         "Felt died on Thursday at his home in Santa Rosa , his family said .\n"

@@ -7,7 +7,9 @@ acts (`Washington urged`) as an organisation rather than the city, and, as
 candidates a later stage keeps only if they resolve against other
 documents, bare acronyms and runs of capitalised words the model left
 untagged. A lone word capitalised only because it opens a sentence, which
-the article writes elsewhere as a common noun (`Police say`), is no name.
+the article writes elsewhere as a common noun (`Police say`), is no name,
+nor is a noun for a person by role or kin the article never capitalises in
+running text (`Man held after ...`, `Lawyer: ...`).
 """
 
 from __future__ import annotations
@@ -75,12 +77,17 @@ def extract_mentions(
     """Mentions of one article; `text` is `articles.text`, `doc` its parse."""
     rules = rules or default_rules()
     common_nouns = _common_nouns(doc)
+    written_as_names = _written_as_names(doc)
     spans: dict[tuple[int, int], tuple[str, str | None, bool]] = {}
     for ent in _join_nicknames(_join_initials(_join_split_names(doc.ents))):
         if ent.label_ not in NAMED_LABELS:
             continue
         span = _trim(ent, rules)
-        if span is None or _capitalised_common_noun(span, common_nouns):
+        if (
+            span is None
+            or _capitalised_common_noun(span, common_nouns)
+            or _role_noun(span, written_as_names, rules)
+        ):
             continue
         span, label = _government(span, ent.label_, rules)
         label = _acting_capital(span, label)
@@ -364,6 +371,50 @@ def _capitalised_common_noun(span: Span, common_nouns: frozenset[str]) -> bool:
     word = words[0]
     opens = not any(token.is_alpha for token in span.doc[span.sent.start : word.i])
     return (opens or _title_case(span.sent)) and word.lower_ in common_nouns
+
+
+def _written_as_names(doc: Doc) -> frozenset[str]:
+    """The words the article capitalises where case tells a name: inside running text.
+
+    A capital letter says nothing at a sentence's start, in a title-case
+    headline, in a run of words shouted in capitals (`A MAN was`) or in a web
+    address; an acronym among lower-case words (`ESPN`) is written as a name.
+    """
+    return frozenset(
+        token.lower_
+        for sentence in doc.sents
+        if not _title_case(sentence) and not any(_WEB_ADDRESS.search(token.text) for token in sentence)
+        for token in sentence
+        if token.is_alpha
+        and token.text[:1].isupper()
+        and not _shouted(token)
+        and any(other.is_alpha for other in doc[sentence.start : token.i])
+    )
+
+
+def _shouted(token: Token) -> bool:
+    """A word in a run of words written all in capitals."""
+    doc = token.doc
+    neighbours = [doc[i] for i in (token.i - 1, token.i + 1) if 0 <= i < len(doc)]
+    return token.is_upper and any(other.is_alpha and other.is_upper for other in neighbours)
+
+
+def _role_noun(span: Span, written_as_names: frozenset[str], rules: NameRules) -> bool:
+    """A lone noun for a person by role or kin, which the article capitalises only where case tells nothing.
+
+    Headlines name people by what they are (`Man held after sister and
+    mother murdered`, `Lawyer: Lohan checks into rehab`, `Swimmer And Actress
+    Dies`) and tabloids shout a story's first words (`A MAN was last night`);
+    the model takes the word for a name. It is left a capitalised run like any
+    other, kept only if it names something labelled in its story. A surname
+    that is also such a word is written capitalised in running text (`said
+    Son was superb`), and stays a name.
+    """
+    words = [token.lower_ for token in span if token.is_alpha]
+    if len(words) != 1 or words[0] in written_as_names:
+        return False
+    word = words[0]
+    return any(form in rules.role_nouns for form in (word, word.removesuffix("s"), word.removesuffix("es")))
 
 
 def _trailing_function_word(token: Token) -> bool:
