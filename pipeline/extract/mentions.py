@@ -380,16 +380,16 @@ def _written_as_names(doc: Doc) -> frozenset[str]:
     headline, in a run of words shouted in capitals (`A MAN was`) or in a web
     address; an acronym among lower-case words (`ESPN`) is written as a name.
     """
-    return frozenset(
-        token.lower_
-        for sentence in doc.sents
-        if not _title_case(sentence) and not any(_WEB_ADDRESS.search(token.text) for token in sentence)
-        for token in sentence
-        if token.is_alpha
-        and token.text[:1].isupper()
-        and not _shouted(token)
-        and any(other.is_alpha for other in doc[sentence.start : token.i])
-    )
+    words = set()
+    for sentence in doc.sents:
+        if _title_case(sentence) or any(_WEB_ADDRESS.search(token.text) for token in sentence):
+            continue
+        opening = True
+        for token in sentence:
+            if token.is_alpha and not opening and token.text[:1].isupper() and not _shouted(token):
+                words.add(token.lower_)
+            opening = opening and not token.is_alpha
+    return frozenset(words)
 
 
 def _shouted(token: Token) -> bool:
