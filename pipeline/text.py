@@ -41,6 +41,8 @@ class NameRules:
     facility_nouns: frozenset[str]
     # Words that join the words of a name and carry no meaning of their own: `Commission for Elections`.
     connecting_words: frozenset[str]
+    # Teams' nicknames that are not plurals, after the place a team is named for: `Red Sox`, `Miami Heat`.
+    team_nicknames: frozenset[str]
     # Familiar given names and the formal ones they stand for: `bill` -> `william`.
     familiar_names: dict[str, frozenset[str]]
 
@@ -62,6 +64,7 @@ class NameRules:
             unit_nouns=frozenset(data["unit_nouns"]),
             facility_nouns=frozenset(data["facility_nouns"]),
             connecting_words=frozenset(data["connecting_words"]),
+            team_nicknames=frozenset(data["team_nicknames"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
         )
 

@@ -423,3 +423,38 @@ def test_a_given_name_spelt_with_ie_or_y_is_one_name_even_in_one_article() -> No
         )
     )
     assert entity_ids(mentions, "a", "Jody Lee Foster") == entity_ids(mentions, "b", "Jodie Foster")
+
+
+def test_a_city_standing_for_its_team_joins_the_team_and_the_city_stays_the_city() -> None:
+    # `Kansas City beat Denver` (ORG) against `the Kansas City area` (GPE), in two reports of one game.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Kansas City Chiefs", "ORG"),
+            ("a", "Denver Broncos", "ORG"),
+            ("a", "Kansas City", "ORG"),
+            ("a", "Kansas City", "GPE"),
+            ("b", "Kansas City Chiefs", "ORG"),
+            ("b", "Denver Broncos", "ORG"),
+            ("b", "Chiefs", "ORG"),
+            ("b", "Kansas City", "GPE"),
+        )
+    )
+    team = entity_ids(mentions, "a", "Kansas City Chiefs")
+    city = set(mentions[(mentions["text"] == "Kansas City") & (mentions["label"] == "GPE")]["entity_id"])
+    assert set(mentions[mentions["start_char"] == 200]["entity_id"]) == team
+    assert len(city) == 1
+    assert city.isdisjoint(team)
+
+
+def test_a_city_acting_where_its_event_names_no_team_stays_the_city() -> None:
+    # `Atlanta sued the state`: the event's `Atlanta Journal-Constitution` is a newspaper, not a team.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Atlanta Journal-Constitution", "ORG"),
+            ("a", "Journal-Constitution", "ORG"),
+            ("a", "Atlanta", "ORG"),
+            ("a", "Atlanta", "GPE"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Atlanta") != entity_ids(mentions, "a", "Atlanta Journal-Constitution")
+    assert len(entity_ids(mentions, "a", "Atlanta")) == 1

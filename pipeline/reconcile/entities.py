@@ -87,6 +87,8 @@ from pipeline.text import (
 
 PERSON = "PERSON"
 _SCOPE = "#"
+# Suffix of the node of a place's name that may stand for its team (`Indianapolis beat Kansas City`).
+_AS_TEAM = "@team"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _WORD = re.compile(r"\S+")
 _SPACES = re.compile(r"\s+")
@@ -145,13 +147,17 @@ def resolve_entities(
     frame["event"] = _events(frame, settings)
     votes = _label_votes(frame)
     name_words = _name_words_by_article(frame, votes, rules)
-    frame["node"] = [_node(row, rules, name_words.get(row.article_id, set())) for row in frame.itertuples()]
+    places = {key for key, labels in votes.items() if _PLACE_LABELS & set(labels)}
+    frame["node"] = [
+        _node(row, rules, name_words.get(row.article_id, set()), places) for row in frame.itertuples()
+    ]
 
     nodes = UnionFind()
     for node in frame["node"]:
         nodes.find(node)
     context = _Context(frame, nodes, votes, rules)
     _link_laws(context)
+    _link_places_to_their_teams(context, name_words)
     _link_cut_names(context)
     _link_reworded_bodies(context)
     _link_acronyms(context)
@@ -481,14 +487,33 @@ def _names_a_person(row: object, rules: NameRules, name_words: set[str]) -> bool
     return row.ner_label not in _PLACE_LABELS or not known_city(row.text)
 
 
-def _node(row: object, rules: NameRules, name_words: set[str]) -> str:
+def _node(row: object, rules: NameRules, name_words: set[str], places: set[str]) -> str:
     """The union-find node a mention starts in: its key, scoped to where its meaning holds.
 
     Countries, laws and names of two words or more mean the same everywhere.
     A lone surname or first name, or an acronym an article defines, means
     what it means in that article; any other single word (`Saints`, `Police`)
-    what it means in its event.
+    what it means in its event. A place's name labelled an organisation
+    (`Indianapolis beat Kansas City`) may be its team, so it starts apart
+    from the place, in its article.
     """
+    key = row.key
+    if _acts_for_a_team(row, places):
+        return f"{key}{_SCOPE}{row.article_id}{_AS_TEAM}"
+    return _place_node(row, rules, name_words)
+
+
+def _acts_for_a_team(row: object, places: set[str]) -> bool:
+    """An organisation named like a place the model labels a place elsewhere, or a known city."""
+    return (
+        row.ner_label == "ORG"
+        and not row.candidate
+        and row.key.startswith("name:")
+        and (row.key in places or known_city(row.text))
+    )
+
+
+def _place_node(row: object, rules: NameRules, name_words: set[str]) -> str:
     key = row.key
     if key.startswith(("country:", "law:")):
         return key
@@ -590,6 +615,40 @@ def _link_laws(context: _Context) -> None:
             noun = next(iter(expansions)) if len(expansions) == 1 else None
         if noun is not None:
             context.nodes.union(key, f"law:{noun} {number}")
+
+
+def _link_places_to_their_teams(context: _Context, name_words: dict[str, set[str]]) -> None:
+    """A place's name acting for a team joins the one team of its event named after it, else the place.
+
+    `Indianapolis` that beats someone is the `Indianapolis Colts` where its
+    event names them and the `Colts` alone: a team goes by its nickname. Each
+    such mention joins the team by itself, so the city's own mentions (`in
+    Indianapolis`) stay with the city, and the team with the team.
+    """
+    frame = context.frame
+    for row in frame[frame["node"].str.endswith(_AS_TEAM)].itertuples():
+        place = _bare(row.key)
+        names = context.full_names_by_event[row.event]
+        alone = names | {word.split(_SCOPE, 1)[0] for word in context.words_by_event.get(row.event, ())}
+        teams = [
+            name
+            for name in names
+            if _bare(name).startswith(place + " ")
+            and _nickname(_bare(name)[len(place) + 1 :], context.rules)
+            and "name:" + _bare(name)[len(place) + 1 :] in alone
+            and not (context.is_person(name) or context.is_place(name))
+        ]
+        if len(teams) == 1:
+            context.nodes.union(row.node, teams[0])
+        else:
+            place_node = _place_node(row, context.rules, name_words.get(row.article_id, set()))
+            context.nodes.union(row.node, place_node)
+
+
+def _nickname(words: str, rules: NameRules) -> bool:
+    """A team's nickname: a plural (`Colts`, `Tar Heels`) or a word teams go by (`Red Sox`, `Heat`)."""
+    last = words.split()[-1]
+    return last in rules.team_nicknames or (last.endswith("s") and not last.endswith(("ss", "us", "is")))
 
 
 def _link_cut_names(context: _Context) -> None:
