@@ -458,3 +458,27 @@ def test_a_city_acting_where_its_event_names_no_team_stays_the_city() -> None:
     )
     assert entity_ids(mentions, "a", "Atlanta") != entity_ids(mentions, "a", "Atlanta Journal-Constitution")
     assert len(entity_ids(mentions, "a", "Atlanta")) == 1
+
+
+def test_a_state_standing_for_its_team_joins_the_nickname_written_after_it_elsewhere() -> None:
+    # `the Kentucky Wildcats`, tagged as two names side by side; then `Kentucky beat Florida ... in Kentucky`.
+    rows = [
+        ("a", 0, "Kentucky", "GPE"),
+        ("a", 9, "Wildcats", "ORG"),
+        ("a", 40, "John Calipari", "PERSON"),
+        ("b", 0, "Kentucky", "ORG"),
+        ("b", 40, "John Calipari", "PERSON"),
+        ("b", 80, "Wildcats", "ORG"),
+        ("b", 120, "Kentucky", "GPE"),
+    ]
+    mentions, _ = resolve_entities(
+        pd.DataFrame(
+            [
+                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
+                for article, start, text, label in rows
+            ]
+        )
+    )
+    entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+    assert entity_at[("b", 0)] == entity_at[("b", 80)]
+    assert entity_at[("b", 120)] != entity_at[("b", 80)]

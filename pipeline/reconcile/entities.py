@@ -621,28 +621,62 @@ def _link_places_to_their_teams(context: _Context, name_words: dict[str, set[str
     """A place's name acting for a team joins the one team of its event named after it, else the place.
 
     `Indianapolis` that beats someone is the `Indianapolis Colts` where its
-    event names them and the `Colts` alone: a team goes by its nickname. Each
-    such mention joins the team by itself, so the city's own mentions (`in
-    Indianapolis`) stay with the city, and the team with the team.
+    event names the `Colts`: a team goes by its nickname. Any article may
+    name the team in full, in one mention or cut in two (`North Carolina` /
+    `Tar Heels`). Each such mention joins the team by itself, so the city's
+    own mentions (`in Indianapolis`) stay with the city, and the team with
+    the team.
     """
     frame = context.frame
+    nicknames = _teams_by_place(context)
     for row in frame[frame["node"].str.endswith(_AS_TEAM)].itertuples():
         place = _bare(row.key)
-        names = context.full_names_by_event[row.event]
-        alone = names | {word.split(_SCOPE, 1)[0] for word in context.words_by_event.get(row.event, ())}
-        teams = [
-            name
-            for name in names
-            if _bare(name).startswith(place + " ")
-            and _nickname(_bare(name)[len(place) + 1 :], context.rules)
-            and "name:" + _bare(name)[len(place) + 1 :] in alone
-            and not (context.is_person(name) or context.is_place(name))
-        ]
+        named = context.full_names_by_event[row.event] | {
+            word.split(_SCOPE, 1)[0] for word in context.words_by_event.get(row.event, ())
+        }
+        teams = sorted(nickname for nickname in nicknames.get(place, ()) if f"name:{nickname}" in named)
         if len(teams) == 1:
-            context.nodes.union(row.node, teams[0])
+            full, alone = f"name:{place} {teams[0]}", f"name:{teams[0]}"
+            team = full if full in context.nodes.parent else _event_node(alone, row.event, context)
+            context.nodes.union(row.node, team)
         else:
             place_node = _place_node(row, context.rules, name_words.get(row.article_id, set()))
             context.nodes.union(row.node, place_node)
+
+
+def _teams_by_place(context: _Context) -> dict[str, set[str]]:
+    """The nicknames of teams named after a place, by the place: in one name, or two side by side."""
+    teams: dict[str, set[str]] = defaultdict(set)
+    place_keys = {key for key, labels in context.labels.items() if _PLACE_LABELS & set(labels)}
+    places = {_bare(key) for key in place_keys}
+    for name in set().union(*context.full_names_by_event.values()):
+        words = _bare(name).split()
+        if context.is_person(name) or context.is_place(name):
+            continue
+        for cut in range(1, len(words)):
+            place, nickname = " ".join(words[:cut]), " ".join(words[cut:])
+            if place in places and _nickname(nickname, context.rules):
+                teams[place].add(nickname)
+    for first, second in _side_by_side(context.frame):
+        place, nickname = _bare(first), _bare(second)
+        if first in place_keys and _nickname(nickname, context.rules):
+            teams[place].add(nickname)
+    return teams
+
+
+def _event_node(key: str, event: str, context: _Context) -> str:
+    """The node a name has in an event: its own for a full name, the event's for a single word."""
+    return key if len(_bare(key).split()) > 1 else f"{key}{_SCOPE}{event}"
+
+
+def _side_by_side(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Keys of mentions that follow each other with one space between them."""
+    frame = frame.sort_values(["article_id", "start_char"])
+    article, sentence = frame["article_id"].to_numpy(object), frame["sentence_id"].to_numpy()
+    start, end = frame["start_char"].to_numpy(), frame["end_char"].to_numpy()
+    together = (article[1:] == article[:-1]) & (sentence[1:] == sentence[:-1]) & (start[1:] == end[:-1] + 1)
+    keys = frame["key"].tolist()
+    return [(keys[first], keys[first + 1]) for first in np.flatnonzero(together).tolist()]
 
 
 def _nickname(words: str, rules: NameRules) -> bool:
