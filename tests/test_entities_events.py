@@ -157,6 +157,15 @@ def test_a_city_that_beats_a_rival_is_its_team_and_a_dateline_or_locative_is_the
     assert city != team
 
 
+def test_a_city_beaten_by_a_score_is_its_team() -> None:
+    # The parser reads a place before a score as an adverbial (`beat Houston 23-20`), not an object.
+    text = "The Titans beat Houston 23-20 on Sunday and moved into first place in the division.\n"
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    labels = {m.text: m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    assert labels["Houston"] == "ORG"
+
+
 def test_the_seed_dateline_washington_is_not_the_us_government(seed_run: SeedRun) -> None:
     mentions = seed_run.tables["mentions"]
     us = mentions[mentions["text"].isin(["US", "U.S.", "United States"])]["entity_id"]

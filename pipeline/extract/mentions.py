@@ -46,8 +46,9 @@ _TRAILING = frozenset({"'s", "'", "s'", ".", ",", ";", ":", "-", '"', "(", ")", 
 _NICKNAME_OPEN = frozenset({"(", '"', "'", "`", "``", "‘", "“"})
 _NICKNAME_CLOSE = frozenset({")", '"', "'", "''", "’", "”"})
 _NICKNAME_MAX_WORDS = 3
-# Roles of a place name that make it act or be acted on: a team, not a city (`Indianapolis beat Kansas City`).
-_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
+# Roles of a place name that make it act or be acted on: a team, not a city (`Indianapolis beat Kansas City`);
+# the parser reads an object before a score as an adverbial (`beat Houston 23-20`).
+_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "npadvmod"})
 # Prepositions whose object is an opponent (`a win over Jacksonville`).
 _OPPONENT_PREPOSITIONS = frozenset({"over", "against", "vs", "vs.", "versus"})
 _DATELINE_MARKS = frozenset({"(", "—", "–", "-", "--", ",", ":"})
