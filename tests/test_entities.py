@@ -482,3 +482,24 @@ def test_a_state_standing_for_its_team_joins_the_nickname_written_after_it_elsew
     entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
     assert entity_at[("b", 0)] == entity_at[("b", 80)]
     assert entity_at[("b", 120)] != entity_at[("b", 80)]
+
+
+def test_a_city_cut_off_its_teams_name_joins_the_team_and_leaves_the_city_alone() -> None:
+    # `the Denver Broncos`, tagged `Denver` (a place) and `Broncos`; `in Denver` in that story is the city.
+    rows = [
+        ("a", 0, "Denver Broncos", "ORG"),
+        ("b", 0, "Denver", "GPE"),
+        ("b", 7, "Broncos", "ORG"),
+        ("b", 60, "Denver", "GPE"),
+    ]
+    mentions, _ = resolve_entities(
+        pd.DataFrame(
+            [
+                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
+                for article, start, text, label in rows
+            ]
+        )
+    )
+    entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+    assert entity_at[("b", 0)] == entity_at[("a", 0)] == entity_at[("b", 7)]
+    assert entity_at[("b", 60)] != entity_at[("a", 0)]

@@ -89,6 +89,8 @@ PERSON = "PERSON"
 _SCOPE = "#"
 # Suffix of the node of a place's name that may stand for its team (`Indianapolis beat Kansas City`).
 _AS_TEAM = "@team"
+# Suffix of the node of a place's name cut off the name of a body named after it (`Indianapolis` / `Colts`).
+_CUT_PIECE = "@cut"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _WORD = re.compile(r"\S+")
 _SPACES = re.compile(r"\s+")
@@ -692,6 +694,9 @@ def _link_cut_names(context: _Context) -> None:
     pieces apart (`Jermayne` a product, `Timmons` left untagged, where other
     articles tag `Jermayne Timmons` a person); both pieces join that name.
     The mentions stay as found, since only they are known to slice the text.
+    A place's name cut off a body named after it (`Indianapolis` / `Colts`,
+    `Telecom` / `Egypt`) joins the body by itself: the place's other mentions
+    (`in Indianapolis`, `in Egypt`) stay the place.
     """
     rules = context.rules
     names = set(context.frame.loc[~context.frame["candidate"], "node"])
@@ -702,14 +707,20 @@ def _link_cut_names(context: _Context) -> None:
         (article[1:] == article[:-1]) & (sentence[1:] == sentence[:-1]) & (start[1:] == end[:-1] + 1)
     )
     text, label, key, node = (frame[column].tolist() for column in ("text", "ner_label", "key", "node"))
+    rows = frame.index.tolist()
     for first in np.flatnonzero(side_by_side).tolist():
         second = first + 1
         both = f"{text[first]} {text[second]}"
         keys = {_surface_key(both, kind, rules) for kind in (PERSON, label[first], label[second])}
         whole = sorted((keys & names) - {key[first], key[second]})
         if len(whole) == 1:
-            context.nodes.union(node[first], whole[0])
-            context.nodes.union(node[second], whole[0])
+            for piece in (first, second):
+                if label[piece] in _PLACE_LABELS and not context.is_place(whole[0]):
+                    own = f"{key[piece]}{_SCOPE}{rows[piece]}{_CUT_PIECE}"
+                    context.frame.at[rows[piece], "node"] = own
+                    context.nodes.union(own, whole[0])
+                else:
+                    context.nodes.union(node[piece], whole[0])
 
 
 def _link_reworded_bodies(context: _Context) -> None:
