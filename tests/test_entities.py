@@ -503,3 +503,17 @@ def test_a_city_cut_off_its_teams_name_joins_the_team_and_leaves_the_city_alone(
     entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
     assert entity_at[("b", 0)] == entity_at[("a", 0)] == entity_at[("b", 7)]
     assert entity_at[("b", 60)] != entity_at[("a", 0)]
+
+
+def test_a_city_acting_stays_the_city_beside_a_newspaper_named_after_it() -> None:
+    # `Los Angeles's mayor said ...`, as the `Los Angeles Times` (the `Times`) reported.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Los Angeles Times", "ORG"),
+            ("a", "Times", "ORG"),
+            ("a", "Los Angeles", "ORG"),
+            ("a", "Los Angeles", "GPE"),
+        )
+    )
+    assert len(entity_ids(mentions, "a", "Los Angeles")) == 1
+    assert entity_ids(mentions, "a", "Los Angeles") != entity_ids(mentions, "a", "Los Angeles Times")

@@ -682,9 +682,14 @@ def _side_by_side(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def _nickname(words: str, rules: NameRules) -> bool:
-    """A team's nickname: a plural (`Colts`, `Tar Heels`) or a word teams go by (`Red Sox`, `Heat`)."""
+    """A team's nickname: a plural (`Colts`, `Tar Heels`) or a word teams go by (`Red Sox`, `Heat`).
+
+    Plurals that end other bodies' names are none: the `Los Angeles Times`
+    and the `New York Daily News` are newspapers.
+    """
     last = words.split()[-1]
-    return last in rules.team_nicknames or (last.endswith("s") and not last.endswith(("ss", "us", "is")))
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in rules.body_plurals
+    return last in rules.team_nicknames or plural
 
 
 def _link_cut_names(context: _Context) -> None:
