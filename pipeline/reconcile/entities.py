@@ -631,16 +631,21 @@ def _link_places_to_their_teams(context: _Context, name_words: dict[str, set[str
     """
     frame = context.frame
     nicknames = _teams_by_place(context)
+    nodes = set(frame["node"])
+    by_event: dict[str, dict[str, list[str]]] = {}
     for row in frame[frame["node"].str.endswith(_AS_TEAM)].itertuples():
         place = _bare(row.key)
-        named = context.full_names_by_event[row.event] | {
-            word.split(_SCOPE, 1)[0] for word in context.words_by_event.get(row.event, ())
-        }
-        teams = sorted(nickname for nickname in nicknames.get(place, ()) if f"name:{nickname}" in named)
-        if len(teams) == 1:
-            full, alone = f"name:{place} {teams[0]}", f"name:{teams[0]}"
-            team = full if full in context.nodes.parent else _event_node(alone, row.event, context)
-            context.nodes.union(row.node, team)
+        if row.event not in by_event:
+            by_event[row.event] = _event_nodes_by_key(context, row.event)
+        named = by_event[row.event]
+        # The team's full name where some article writes it whole, else its nickname's node in the event.
+        teams = []
+        for nickname in sorted(nicknames.get(place, ())):
+            if f"name:{nickname}" in named:
+                full = f"name:{place} {nickname}"
+                teams.append([full] if full in nodes else named[f"name:{nickname}"])
+        if len(teams) == 1 and len(teams[0]) == 1:
+            context.nodes.union(row.node, teams[0][0])
         else:
             place_node = _place_node(row, context.rules, name_words.get(row.article_id, set()))
             context.nodes.union(row.node, place_node)
@@ -664,11 +669,6 @@ def _teams_by_place(context: _Context) -> dict[str, set[str]]:
         if first in place_keys and _nickname(nickname, context.rules):
             teams[place].add(nickname)
     return teams
-
-
-def _event_node(key: str, event: str, context: _Context) -> str:
-    """The node a name has in an event: its own for a full name, the event's for a single word."""
-    return key if len(_bare(key).split()) > 1 else f"{key}{_SCOPE}{event}"
 
 
 def _side_by_side(frame: pd.DataFrame) -> list[tuple[str, str]]:
