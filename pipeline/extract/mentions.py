@@ -3,7 +3,9 @@
 Beyond spaCy's entities this stage adds what one document can tell on its
 own: acronyms it defines (`Hayat Tahrir al-Sham, or HTS`) and their later
 uses, `X regime` as a government rather than the person X, a capital that
-acts (`Washington urged`) as an organisation rather than the city, and, as
+acts (`Washington urged`) as an organisation rather than the city, a city
+or state that beats, signs or loses (`Indianapolis beat Kansas City`) as
+an organisation, its team, and, as
 candidates a later stage keeps only if they resolve against other
 documents, bare acronyms and runs of capitalised words the model left
 untagged. A lone word capitalised only because it opens a sentence, which

@@ -12,6 +12,12 @@ Mentions are linked by evidence that holds across outlets' styles:
 - a country's names in every gazetteer spelling (`Türkiye` / `Turkey`), and a
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
+- a city or state the extraction marked as standing for its team
+  (`Indianapolis beat Kansas City`), each mention by itself, joins the one
+  team named after it whose nickname its event names (`Indianapolis Colts`,
+  `Colts`), and the place otherwise; a place's name the model cut off a
+  body named after it (`Indianapolis` / `Colts`) joins the body by itself,
+  so the place's other mentions stay the place;
 - acronyms defined in an article, or implied by a long form in their event
   (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter`), and in other
   stories only a long form so attested (`BBC` is not another story's
