@@ -41,6 +41,10 @@ class NameRules:
     facility_nouns: frozenset[str]
     # Words that join the words of a name and carry no meaning of their own: `Commission for Elections`.
     connecting_words: frozenset[str]
+    # Teams' nicknames that are not plurals, after the place a team is named for: `Red Sox`, `Miami Heat`.
+    team_nicknames: frozenset[str]
+    # Plurals that end the names of bodies other than teams: `Los Angeles Times`, `Daily News`.
+    body_plurals: frozenset[str]
     # Familiar given names and the formal ones they stand for: `bill` -> `william`.
     familiar_names: dict[str, frozenset[str]]
     # Nouns for a person by role or kin, which a headline writes where the story names them: `Man held`.
@@ -64,6 +68,8 @@ class NameRules:
             unit_nouns=frozenset(data["unit_nouns"]),
             facility_nouns=frozenset(data["facility_nouns"]),
             connecting_words=frozenset(data["connecting_words"]),
+            team_nicknames=frozenset(data["team_nicknames"]),
+            body_plurals=frozenset(data["body_plurals"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
             role_nouns=frozenset(data["role_nouns"]),
         )

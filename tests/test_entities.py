@@ -435,3 +435,97 @@ def test_an_untagged_word_that_is_all_of_a_facility_name_but_its_kind_is_that_fa
         )
     )
     assert entity_ids(mentions, "b", "Hazelden") == entity_ids(mentions, "a", "Hazelden Treatment Center")
+
+
+def test_a_city_standing_for_its_team_joins_the_team_and_the_city_stays_the_city() -> None:
+    # `Kansas City beat Denver` (ORG) against `the Kansas City area` (GPE), in two reports of one game.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Kansas City Chiefs", "ORG"),
+            ("a", "Denver Broncos", "ORG"),
+            ("a", "Kansas City", "ORG"),
+            ("a", "Kansas City", "GPE"),
+            ("b", "Kansas City Chiefs", "ORG"),
+            ("b", "Denver Broncos", "ORG"),
+            ("b", "Chiefs", "ORG"),
+            ("b", "Kansas City", "GPE"),
+        )
+    )
+    team = entity_ids(mentions, "a", "Kansas City Chiefs")
+    city = set(mentions[(mentions["text"] == "Kansas City") & (mentions["label"] == "GPE")]["entity_id"])
+    assert set(mentions[mentions["start_char"] == 200]["entity_id"]) == team
+    assert len(city) == 1
+    assert city.isdisjoint(team)
+
+
+def test_a_city_acting_where_its_event_names_no_team_stays_the_city() -> None:
+    # `Atlanta sued the state`: the event's `Atlanta Journal-Constitution` is a newspaper, not a team.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Atlanta Journal-Constitution", "ORG"),
+            ("a", "Journal-Constitution", "ORG"),
+            ("a", "Atlanta", "ORG"),
+            ("a", "Atlanta", "GPE"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Atlanta") != entity_ids(mentions, "a", "Atlanta Journal-Constitution")
+    assert len(entity_ids(mentions, "a", "Atlanta")) == 1
+
+
+def test_a_state_standing_for_its_team_joins_the_nickname_written_after_it_elsewhere() -> None:
+    # `the Kentucky Wildcats`, tagged as two names side by side; then `Kentucky beat Florida ... in Kentucky`.
+    rows = [
+        ("a", 0, "Kentucky", "GPE"),
+        ("a", 9, "Wildcats", "ORG"),
+        ("a", 40, "John Calipari", "PERSON"),
+        ("b", 0, "Kentucky", "ORG"),
+        ("b", 40, "John Calipari", "PERSON"),
+        ("b", 80, "Wildcats", "ORG"),
+        ("b", 120, "Kentucky", "GPE"),
+    ]
+    mentions, _ = resolve_entities(
+        pd.DataFrame(
+            [
+                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
+                for article, start, text, label in rows
+            ]
+        )
+    )
+    entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+    assert entity_at[("b", 0)] == entity_at[("b", 80)]
+    assert entity_at[("b", 120)] != entity_at[("b", 80)]
+
+
+def test_a_city_cut_off_its_teams_name_joins_the_team_and_leaves_the_city_alone() -> None:
+    # `the Denver Broncos`, tagged `Denver` (a place) and `Broncos`; `in Denver` in that story is the city.
+    rows = [
+        ("a", 0, "Denver Broncos", "ORG"),
+        ("b", 0, "Denver", "GPE"),
+        ("b", 7, "Broncos", "ORG"),
+        ("b", 60, "Denver", "GPE"),
+    ]
+    mentions, _ = resolve_entities(
+        pd.DataFrame(
+            [
+                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
+                for article, start, text, label in rows
+            ]
+        )
+    )
+    entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+    assert entity_at[("b", 0)] == entity_at[("a", 0)] == entity_at[("b", 7)]
+    assert entity_at[("b", 60)] != entity_at[("a", 0)]
+
+
+def test_a_city_acting_stays_the_city_beside_a_newspaper_named_after_it() -> None:
+    # `Los Angeles's mayor said ...`, as the `Los Angeles Times` (the `Times`) reported.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Los Angeles Times", "ORG"),
+            ("a", "Times", "ORG"),
+            ("a", "Los Angeles", "ORG"),
+            ("a", "Los Angeles", "GPE"),
+        )
+    )
+    assert len(entity_ids(mentions, "a", "Los Angeles")) == 1
+    assert entity_ids(mentions, "a", "Los Angeles") != entity_ids(mentions, "a", "Los Angeles Times")

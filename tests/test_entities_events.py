@@ -139,6 +139,33 @@ def test_a_capital_that_acts_is_its_government_and_a_dateline_is_the_city() -> N
     assert set(dateline).isdisjoint(set(acting))
 
 
+def test_a_city_that_beats_a_rival_is_its_team_and_a_dateline_or_locative_is_the_city() -> None:
+    text = (
+        "NEW ORLEANS (AP) — New Orleans beat Atlanta 31-24 on Sunday night behind three touchdown passes "
+        "from its quarterback.\nThe New Orleans Saints have won five straight, and the Saints lead the "
+        "division.\nFans in New Orleans celebrated late into the night.\n"
+    )
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    found = pd.DataFrame([m.__dict__ for m in extract_mentions("a", text, doc, sentences)])
+    mentions, _ = resolve_entities(found)
+    entity_at = dict(zip(mentions["start_char"], mentions["entity_id"], strict=True))
+    team = entity_at[text.index("New Orleans Saints")]
+    city = entity_at[text.index("in New Orleans") + len("in ")]
+    assert entity_at[text.index("New Orleans beat")] == team
+    assert entity_at[0] == city
+    assert city != team
+
+
+def test_a_city_beaten_by_a_score_is_its_team() -> None:
+    # The parser reads a place before a score as an adverbial (`beat Houston 23-20`), not an object.
+    text = "The Titans beat Houston 23-20 on Sunday and moved into first place in the division.\n"
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    labels = {m.text: m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    assert labels["Houston"] == "ORG"
+
+
 def test_the_seed_dateline_washington_is_not_the_us_government(seed_run: SeedRun) -> None:
     mentions = seed_run.tables["mentions"]
     us = mentions[mentions["text"].isin(["US", "U.S.", "United States"])]["entity_id"]

@@ -3,7 +3,9 @@
 Beyond spaCy's entities this stage adds what one document can tell on its
 own: acronyms it defines (`Hayat Tahrir al-Sham, or HTS`) and their later
 uses, `X regime` as a government rather than the person X, a capital that
-acts (`Washington urged`) as an organisation rather than the city, and, as
+acts (`Washington urged`) as an organisation rather than the city, a city
+or state that beats, signs or loses (`Indianapolis beat Kansas City`) as
+an organisation, its team, and, as
 candidates a later stage keeps only if they resolve against other
 documents, bare acronyms and runs of capitalised words the model left
 untagged. A lone word capitalised only because it opens a sentence, which
@@ -23,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.sentences import SentenceSpan, sentence_at, spans_by_article
-from pipeline.gazetteer import capital_country
+from pipeline.gazetteer import capital_country, country_code
 from pipeline.text import NameRules, default_rules, looks_like_acronym, matches_acronym, name_key
 
 NAMED_LABELS = frozenset(
@@ -48,6 +50,12 @@ _TRAILING = frozenset({"'s", "'", "s'", ".", ",", ";", ":", "-", '"', "(", ")", 
 _NICKNAME_OPEN = frozenset({"(", '"', "'", "`", "``", "‘", "“"})
 _NICKNAME_CLOSE = frozenset({")", '"', "'", "''", "’", "”"})
 _NICKNAME_MAX_WORDS = 3
+# Roles of a place name that make it act or be acted on: a team, not a city (`Indianapolis beat Kansas City`);
+# the parser reads an object before a score as an adverbial (`beat Houston 23-20`).
+_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "npadvmod"})
+# Prepositions whose object is an opponent (`a win over Jacksonville`).
+_OPPONENT_PREPOSITIONS = frozenset({"over", "against", "vs", "vs.", "versus"})
+_DATELINE_MARKS = frozenset({"(", "—", "–", "-", "--", ",", ":"})
 # Words that introduce an acronym right after the long form it abbreviates.
 _ACRONYM_LEADS = (("(",), (",", "or"), ("or",), (",", "known", "as"), (",", "known", "by", "its", "initials"),
                   ("known", "by", "its", "initials"), ("known", "as"))  # fmt: skip
@@ -90,7 +98,7 @@ def extract_mentions(
         ):
             continue
         span, label = _government(span, ent.label_, rules)
-        label = _acting_capital(span, label)
+        label = _competing_place(span, _acting_capital(span, label))
         spans[(span.start, span.end)] = (label, None, _title_case(span.sent))
 
     for (start, end), (label, _, _) in list(spans.items()):
@@ -446,6 +454,37 @@ def _acting_capital(span: Span, label: str) -> str:
         return label
     acting = span.root.dep_ in {"nsubj", "nsubjpass"} and span.root.head.pos_ == "VERB"
     return "ORG" if acting else label
+
+
+def _competing_place(span: Span, label: str) -> str:
+    """A place that beats, signs or loses stands for its team: an organisation (`Indianapolis beat Denver`).
+
+    Sports reports name a team by its city or state: as the subject or object
+    of a verb, an owner (`Jacksonville's defense`), or what a side won over or
+    played against (`a win over New Orleans`). After a locative preposition
+    (`in Jacksonville`, `at Kansas City`), as a modifier (`the Jacksonville
+    area`) or in a dateline it is the place, and keeps its label, as does a
+    country or a capital, which resolve by their own keys. Resolution joins
+    such a mention to its event's team named after the place, and leaves it
+    with the place otherwise.
+    """
+    key = name_key(span.text)
+    if label != "GPE" or country_code(key) is not None or capital_country(key) is not None or _dateline(span):
+        return label
+    root = span.root
+    head = root.head
+    if root.dep_ in _ACTOR_DEPS and head.pos_ == "VERB":
+        return "ORG"
+    if root.dep_ == "poss" or (root.dep_ == "pobj" and head.lower_ in _OPPONENT_PREPOSITIONS):
+        return "ORG"
+    return label
+
+
+def _dateline(span: Span) -> bool:
+    """A place opening its line before a dash, a comma or an outlet in brackets: `INDIANAPOLIS (AP) —`."""
+    doc = span.doc
+    opens = span.start == 0 or "\n" in doc[span.start - 1].text or "\n" in doc[span.start - 1].whitespace_
+    return opens and span.end < len(doc) and doc[span.end].text in _DATELINE_MARKS
 
 
 def _capitalised_runs(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:

@@ -12,6 +12,12 @@ Mentions are linked by evidence that holds across outlets' styles:
 - a country's names in every gazetteer spelling (`Türkiye` / `Turkey`), and a
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
+- a city or state the extraction marked as standing for its team
+  (`Indianapolis beat Kansas City`), each mention by itself, joins the one
+  team named after it whose nickname its event names (`Indianapolis Colts`,
+  `Colts`), and the place otherwise; a place's name the model cut off a
+  body named after it (`Indianapolis` / `Colts`) joins the body by itself,
+  so the place's other mentions stay the place;
 - acronyms defined in an article, or implied by a long form in their event
   (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter`), and in other
   stories only a long form so attested (`BBC` is not another story's
@@ -87,6 +93,10 @@ from pipeline.text import (
 
 PERSON = "PERSON"
 _SCOPE = "#"
+# Suffix of the node of a place's name that may stand for its team (`Indianapolis beat Kansas City`).
+_AS_TEAM = "@team"
+# Suffix of the node of a place's name cut off the name of a body named after it (`Indianapolis` / `Colts`).
+_CUT_PIECE = "@cut"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _WORD = re.compile(r"\S+")
 _SPACES = re.compile(r"\s+")
@@ -145,13 +155,17 @@ def resolve_entities(
     frame["event"] = _events(frame, settings)
     votes = _label_votes(frame)
     name_words = _name_words_by_article(frame, votes, rules)
-    frame["node"] = [_node(row, rules, name_words.get(row.article_id, set())) for row in frame.itertuples()]
+    places = {key for key, labels in votes.items() if _PLACE_LABELS & set(labels)}
+    frame["node"] = [
+        _node(row, rules, name_words.get(row.article_id, set()), places) for row in frame.itertuples()
+    ]
 
     nodes = UnionFind()
     for node in frame["node"]:
         nodes.find(node)
     context = _Context(frame, nodes, votes, rules)
     _link_laws(context)
+    _link_places_to_their_teams(context, name_words)
     _link_cut_names(context)
     _link_reworded_bodies(context)
     _link_acronyms(context)
@@ -502,14 +516,33 @@ def _names_a_person(row: object, rules: NameRules, name_words: set[str]) -> bool
     return row.ner_label not in _PLACE_LABELS or not known_city(row.text)
 
 
-def _node(row: object, rules: NameRules, name_words: set[str]) -> str:
+def _node(row: object, rules: NameRules, name_words: set[str], places: set[str]) -> str:
     """The union-find node a mention starts in: its key, scoped to where its meaning holds.
 
     Countries, laws and names of two words or more mean the same everywhere.
     A lone surname or first name, or an acronym an article defines, means
     what it means in that article; any other single word (`Saints`, `Police`)
-    what it means in its event.
+    what it means in its event. A place's name labelled an organisation
+    (`Indianapolis beat Kansas City`) may be its team, so it starts apart
+    from the place, in its article.
     """
+    key = row.key
+    if _acts_for_a_team(row, places):
+        return f"{key}{_SCOPE}{row.article_id}{_AS_TEAM}"
+    return _place_node(row, rules, name_words)
+
+
+def _acts_for_a_team(row: object, places: set[str]) -> bool:
+    """An organisation named like a place the model labels a place elsewhere, or a known city."""
+    return (
+        row.ner_label == "ORG"
+        and not row.candidate
+        and row.key.startswith("name:")
+        and (row.key in places or known_city(row.text))
+    )
+
+
+def _place_node(row: object, rules: NameRules, name_words: set[str]) -> str:
     key = row.key
     if key.startswith(("country:", "law:")):
         return key
@@ -613,6 +646,79 @@ def _link_laws(context: _Context) -> None:
             context.nodes.union(key, f"law:{noun} {number}")
 
 
+def _link_places_to_their_teams(context: _Context, name_words: dict[str, set[str]]) -> None:
+    """A place's name acting for a team joins the one team of its event named after it, else the place.
+
+    `Indianapolis` that beats someone is the `Indianapolis Colts` where its
+    event names the `Colts`: a team goes by its nickname. Any article may
+    name the team in full, in one mention or cut in two (`North Carolina` /
+    `Tar Heels`). Each such mention joins the team by itself, so the city's
+    own mentions (`in Indianapolis`) stay with the city, and the team with
+    the team.
+    """
+    frame = context.frame
+    nicknames = _teams_by_place(context)
+    nodes = set(frame["node"])
+    by_event: dict[str, dict[str, list[str]]] = {}
+    for row in frame[frame["node"].str.endswith(_AS_TEAM)].itertuples():
+        place = _bare(row.key)
+        if row.event not in by_event:
+            by_event[row.event] = _event_nodes_by_key(context, row.event)
+        named = by_event[row.event]
+        # The team's full name where some article writes it whole, else its nickname's node in the event.
+        teams = []
+        for nickname in sorted(nicknames.get(place, ())):
+            if f"name:{nickname}" in named:
+                full = f"name:{place} {nickname}"
+                teams.append([full] if full in nodes else named[f"name:{nickname}"])
+        if len(teams) == 1 and len(teams[0]) == 1:
+            context.nodes.union(row.node, teams[0][0])
+        else:
+            place_node = _place_node(row, context.rules, name_words.get(row.article_id, set()))
+            context.nodes.union(row.node, place_node)
+
+
+def _teams_by_place(context: _Context) -> dict[str, set[str]]:
+    """The nicknames of teams named after a place, by the place: in one name, or two side by side."""
+    teams: dict[str, set[str]] = defaultdict(set)
+    place_keys = {key for key, labels in context.labels.items() if _PLACE_LABELS & set(labels)}
+    places = {_bare(key) for key in place_keys}
+    for name in set().union(*context.full_names_by_event.values()):
+        words = _bare(name).split()
+        if context.is_person(name) or context.is_place(name):
+            continue
+        for cut in range(1, len(words)):
+            place, nickname = " ".join(words[:cut]), " ".join(words[cut:])
+            if place in places and _nickname(nickname, context.rules):
+                teams[place].add(nickname)
+    for first, second in _side_by_side(context.frame):
+        place, nickname = _bare(first), _bare(second)
+        if first in place_keys and _nickname(nickname, context.rules):
+            teams[place].add(nickname)
+    return teams
+
+
+def _side_by_side(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Keys of mentions that follow each other with one space between them."""
+    frame = frame.sort_values(["article_id", "start_char"])
+    article, sentence = frame["article_id"].to_numpy(object), frame["sentence_id"].to_numpy()
+    start, end = frame["start_char"].to_numpy(), frame["end_char"].to_numpy()
+    together = (article[1:] == article[:-1]) & (sentence[1:] == sentence[:-1]) & (start[1:] == end[:-1] + 1)
+    keys = frame["key"].tolist()
+    return [(keys[first], keys[first + 1]) for first in np.flatnonzero(together).tolist()]
+
+
+def _nickname(words: str, rules: NameRules) -> bool:
+    """A team's nickname: a plural (`Colts`, `Tar Heels`) or a word teams go by (`Red Sox`, `Heat`).
+
+    Plurals that end other bodies' names are none: the `Los Angeles Times`
+    and the `New York Daily News` are newspapers.
+    """
+    last = words.split()[-1]
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in rules.body_plurals
+    return last in rules.team_nicknames or plural
+
+
 def _link_cut_names(context: _Context) -> None:
     """Two mentions side by side in a sentence name what other articles name with both words together.
 
@@ -620,6 +726,9 @@ def _link_cut_names(context: _Context) -> None:
     pieces apart (`Jermayne` a product, `Timmons` left untagged, where other
     articles tag `Jermayne Timmons` a person); both pieces join that name.
     The mentions stay as found, since only they are known to slice the text.
+    A place's name cut off a body named after it (`Indianapolis` / `Colts`,
+    `Telecom` / `Egypt`) joins the body by itself: the place's other mentions
+    (`in Indianapolis`, `in Egypt`) stay the place.
     """
     rules = context.rules
     names = set(context.frame.loc[~context.frame["candidate"], "node"])
@@ -630,14 +739,20 @@ def _link_cut_names(context: _Context) -> None:
         (article[1:] == article[:-1]) & (sentence[1:] == sentence[:-1]) & (start[1:] == end[:-1] + 1)
     )
     text, label, key, node = (frame[column].tolist() for column in ("text", "ner_label", "key", "node"))
+    rows = frame.index.tolist()
     for first in np.flatnonzero(side_by_side).tolist():
         second = first + 1
         both = f"{text[first]} {text[second]}"
         keys = {_surface_key(both, kind, rules) for kind in (PERSON, label[first], label[second])}
         whole = sorted((keys & names) - {key[first], key[second]})
         if len(whole) == 1:
-            context.nodes.union(node[first], whole[0])
-            context.nodes.union(node[second], whole[0])
+            for piece in (first, second):
+                if label[piece] in _PLACE_LABELS and not context.is_place(whole[0]):
+                    own = f"{key[piece]}{_SCOPE}{rows[piece]}{_CUT_PIECE}"
+                    context.frame.at[rows[piece], "node"] = own
+                    context.nodes.union(own, whole[0])
+                else:
+                    context.nodes.union(node[piece], whole[0])
 
 
 def _link_reworded_bodies(context: _Context) -> None:
