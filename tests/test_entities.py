@@ -458,6 +458,22 @@ def test_a_city_standing_for_its_team_joins_the_team_and_the_city_stays_the_city
     assert city.isdisjoint(team)
 
 
+def test_a_school_the_model_takes_for_a_place_is_its_team_throughout_its_event() -> None:
+    # `Gonzaga beat Butler`, `the Gonzaga Bulldogs`, `Gonzaga coach Mark Few`: no gazetteer knows a Gonzaga.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Gonzaga Bulldogs", "ORG"),
+            ("a", "Bulldogs", "ORG"),
+            ("a", "Gonzaga", "ORG"),
+            ("a", "Gonzaga", "GPE"),
+            ("b", "Gonzaga", "GPE"),
+            ("b", "Mark Few", "PERSON"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Gonzaga") == entity_ids(mentions, "a", "Gonzaga Bulldogs")
+    assert entity_ids(mentions, "b", "Gonzaga") == entity_ids(mentions, "a", "Gonzaga Bulldogs")
+
+
 def test_a_city_acting_where_its_event_names_no_team_stays_the_city() -> None:
     # `Atlanta sued the state`: the event's `Atlanta Journal-Constitution` is a newspaper, not a team.
     mentions, _ = resolve_entities(

@@ -51,6 +51,11 @@ def known_city(name: str) -> bool:
     return fold(display_case(name)) in _cities()
 
 
+def known_region(name: str) -> bool:
+    """Whether `name` is a country, state or province in the gazetteers."""
+    return fold(display_case(name)) in _regions()
+
+
 def known_place(name: str, rules: FurnitureRules) -> bool:
     """Whether `name` is a city, country, state or province in the gazetteers."""
     key = fold(display_case(name))

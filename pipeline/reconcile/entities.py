@@ -76,7 +76,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from pipeline.gazetteer import capital_country, country_code
-from pipeline.parse.names import known_city
+from pipeline.parse.names import known_city, known_region
 from pipeline.reconcile.groups import UnionFind
 from pipeline.text import (
     NameRules,
@@ -654,7 +654,9 @@ def _link_places_to_their_teams(context: _Context, name_words: dict[str, set[str
     name the team in full, in one mention or cut in two (`North Carolina` /
     `Tar Heels`). Each such mention joins the team by itself, so the city's
     own mentions (`in Indianapolis`) stay with the city, and the team with
-    the team.
+    the team. A name no gazetteer knows as a place is a school or club the
+    model took for one (`Creighton`): all its mentions in the event are the
+    team.
     """
     frame = context.frame
     nicknames = _teams_by_place(context)
@@ -673,6 +675,8 @@ def _link_places_to_their_teams(context: _Context, name_words: dict[str, set[str
                 teams.append([full] if full in nodes else named[f"name:{nickname}"])
         if len(teams) == 1 and len(teams[0]) == 1:
             context.nodes.union(row.node, teams[0][0])
+            if not (known_city(row.text) or known_region(row.text)):
+                context.nodes.union(f"{row.key}{_SCOPE}{row.event}", teams[0][0])
         else:
             place_node = _place_node(row, context.rules, name_words.get(row.article_id, set()))
             context.nodes.union(row.node, place_node)
