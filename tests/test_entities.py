@@ -474,6 +474,24 @@ def test_a_school_the_model_takes_for_a_place_is_its_team_throughout_its_event()
     assert entity_ids(mentions, "b", "Gonzaga") == entity_ids(mentions, "a", "Gonzaga Bulldogs")
 
 
+def test_a_teams_clipped_nickname_joins_the_team() -> None:
+    # `the Tampa Bay Buccaneers beat the Atlanta Falcons`, and in another report `the Bucs held on`.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Tampa Bay Buccaneers", "ORG"),
+            ("a", "Josh Freeman", "PERSON"),
+            ("a", "Atlanta Falcons", "ORG"),
+            ("a", "Buccaneers", "ORG"),
+            ("a", "Tampa Bay", "GPE"),
+            ("b", "Josh Freeman", "PERSON"),
+            ("b", "Atlanta Falcons", "ORG"),
+            ("b", "Bucs", "PERSON"),
+            ("b", "Buccaneers", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "b", "Bucs") == entity_ids(mentions, "a", "Tampa Bay Buccaneers")
+
+
 def test_a_city_acting_where_its_event_names_no_team_stays_the_city() -> None:
     # `Atlanta sued the state`: the event's `Atlanta Journal-Constitution` is a newspaper, not a team.
     mentions, _ = resolve_entities(

@@ -93,6 +93,8 @@ from pipeline.text import (
 
 PERSON = "PERSON"
 _SCOPE = "#"
+# Fewest letters a clipped nickname keeps of the whole one before its `s` (`Bucs`, `Jags`).
+_MIN_CLIPPED_STEM = 3
 # Suffix of the node of a place's name that may stand for its team (`Indianapolis beat Kansas City`).
 _AS_TEAM = "@team"
 # Suffix of the node of a place's name cut off the name of a body named after it (`Indianapolis` / `Colts`).
@@ -175,6 +177,7 @@ def resolve_entities(
     _link_surnames(context)
     _link_heads(context)
     _link_plurals(context)
+    _link_clipped_nicknames(context)
     _link_place_nouns(context)
     _link_unit_nouns(context)
     _link_facilities_by_their_names(context)
@@ -1080,6 +1083,35 @@ def _link_plurals(context: _Context) -> None:
             if plural and not any(context.is_person(k) or context.is_place(k) for k in (key, key + "s")):
                 for node in singular:
                     context.join_if_unique(node, plural)
+
+
+def _link_clipped_nicknames(context: _Context) -> None:
+    """Within an event, a team's nickname clipped to its first letters joins it (`Jags` / `Jaguars`).
+
+    Sports writers shorten a nickname to a syllable or two and an `s`
+    (`Cavs`, `Mavs`, `Bucs`, `Pats`). Only the nickname of a team named after
+    a place (`Jacksonville Jaguars`) counts, and only where its event names
+    it and no other of its teams' nicknames starts the same way.
+    """
+    nicknames = {
+        nickname for found in _teams_by_place(context).values() for nickname in found if " " not in nickname
+    }
+    for event, words in context.words_by_event.items():
+        by_key = _event_nodes_by_key(context, event)
+        for node in sorted(words):
+            word = _bare(node)
+            stem = word[:-1]
+            if not word.endswith("s") or len(stem) < _MIN_CLIPPED_STEM:
+                continue
+            longer = [
+                nickname
+                for nickname in nicknames
+                if nickname.startswith(stem)
+                and len(nickname) > len(word) + 1
+                and f"name:{nickname}" in by_key
+            ]
+            if len(longer) == 1:
+                context.join_if_unique(node, by_key[f"name:{longer[0]}"])
 
 
 def _event_nodes_by_key(context: _Context, event: str) -> dict[str, list[str]]:
