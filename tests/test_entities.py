@@ -551,6 +551,27 @@ def test_a_city_cut_off_its_teams_name_joins_the_team_and_leaves_the_city_alone(
     assert entity_at[("b", 60)] != entity_at[("a", 0)]
 
 
+def test_a_city_cut_off_a_team_members_name_joins_the_team() -> None:
+    # `a Boston Celtic since 2010`, tagged `Boston` (a place) and `Celtic`; `in Boston` stays the city.
+    rows = [
+        ("a", 0, "Boston Celtics", "ORG"),
+        ("b", 0, "Boston", "GPE"),
+        ("b", 7, "Celtic", "ORG"),
+        ("b", 60, "Boston", "GPE"),
+    ]
+    mentions, _ = resolve_entities(
+        pd.DataFrame(
+            [
+                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
+                for article, start, text, label in rows
+            ]
+        )
+    )
+    entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+    assert entity_at[("b", 0)] == entity_at[("a", 0)]
+    assert entity_at[("b", 60)] != entity_at[("a", 0)]
+
+
 def test_a_city_acting_stays_the_city_beside_a_newspaper_named_after_it() -> None:
     # `Los Angeles's mayor said ...`, as the `Los Angeles Times` (the `Times`) reported.
     mentions, _ = resolve_entities(

@@ -735,7 +735,8 @@ def _link_cut_names(context: _Context) -> None:
     The mentions stay as found, since only they are known to slice the text.
     A place's name cut off a body named after it (`Indianapolis` / `Colts`,
     `Telecom` / `Egypt`) joins the body by itself: the place's other mentions
-    (`in Indianapolis`, `in Egypt`) stay the place.
+    (`in Indianapolis`, `in Egypt`) stay the place. A team's member is
+    named by the team's name in the singular (`an Indianapolis Colt`).
     """
     rules = context.rules
     names = set(context.frame.loc[~context.frame["candidate"], "node"])
@@ -752,6 +753,8 @@ def _link_cut_names(context: _Context) -> None:
         both = f"{text[first]} {text[second]}"
         keys = {_surface_key(both, kind, rules) for kind in (PERSON, label[first], label[second])}
         whole = sorted((keys & names) - {key[first], key[second]})
+        if not whole:
+            whole = sorted({f"{each}s" for each in keys} & names)
         if len(whole) == 1:
             for piece in (first, second):
                 if label[piece] in _PLACE_LABELS and not context.is_place(whole[0]):
