@@ -166,6 +166,20 @@ def test_a_city_beaten_by_a_score_is_its_team() -> None:
     assert labels["Houston"] == "ORG"
 
 
+def test_a_place_followed_by_its_win_loss_record_is_its_team() -> None:
+    # A scorer's line names the side he played for with its record in brackets; a locative stays the city.
+    text = (
+        "Jordan Smith scored 21 points and grabbed eight rebounds for Louisville (14-3), which won its ninth "
+        "straight game.\n"
+        "The game in Louisville drew a record crowd.\n"
+    )
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    labels = {(m.start_char, m.text): m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    assert labels[(text.index("Louisville"), "Louisville")] == "ORG"
+    assert labels[(text.index("in Louisville") + len("in "), "Louisville")] == "GPE"
+
+
 def test_the_seed_dateline_washington_is_not_the_us_government(seed_run: SeedRun) -> None:
     mentions = seed_run.tables["mentions"]
     us = mentions[mentions["text"].isin(["US", "U.S.", "United States"])]["entity_id"]

@@ -55,6 +55,8 @@ _NICKNAME_MAX_WORDS = 3
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "npadvmod"})
 # Prepositions whose object is an opponent (`a win over Jacksonville`).
 _OPPONENT_PREPOSITIONS = frozenset({"over", "against", "vs", "vs.", "versus"})
+# A side's wins and losses in brackets after its name: `North Carolina (10-0)`, `Creighton ( 25 - 7 )`.
+_WIN_LOSS_RECORD = re.compile(r"\s*\(\s*\d{1,3}\s*-\s*\d{1,3}(?:\s*-\s*\d{1,3})?\s*\)")
 _DATELINE_MARKS = frozenset({"(", "—", "–", "-", "--", ",", ":"})
 # Words that introduce an acronym right after the long form it abbreviates.
 _ACRONYM_LEADS = (("(",), (",", "or"), ("or",), (",", "known", "as"), (",", "known", "by", "its", "initials"),
@@ -460,8 +462,9 @@ def _competing_place(span: Span, label: str) -> str:
     """A place that beats, signs or loses stands for its team: an organisation (`Indianapolis beat Denver`).
 
     Sports reports name a team by its city or state: as the subject or object
-    of a verb, an owner (`Jacksonville's defense`), or what a side won over or
-    played against (`a win over New Orleans`). After a locative preposition
+    of a verb, an owner (`Jacksonville's defense`), what a side won over or
+    played against (`a win over New Orleans`), or with its win-loss record
+    in brackets (`for North Carolina (10-0)`). After a locative preposition
     (`in Jacksonville`, `at Kansas City`), as a modifier (`the Jacksonville
     area`) or in a dateline it is the place, and keeps its label, as does a
     country or a capital, which resolve by their own keys. Resolution joins
@@ -476,6 +479,8 @@ def _competing_place(span: Span, label: str) -> str:
     if root.dep_ in _ACTOR_DEPS and head.pos_ == "VERB":
         return "ORG"
     if root.dep_ == "poss" or (root.dep_ == "pobj" and head.lower_ in _OPPONENT_PREPOSITIONS):
+        return "ORG"
+    if _WIN_LOSS_RECORD.match(span.doc.text, span.end_char):
         return "ORG"
     return label
 
