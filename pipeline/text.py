@@ -49,6 +49,8 @@ class NameRules:
     familiar_names: dict[str, frozenset[str]]
     # Nouns for a person by role or kin, which a headline writes where the story names them: `Man held`.
     role_nouns: frozenset[str]
+    # Nouns of a sport or a side's play that a team's place modifies: `North Carolina basketball`.
+    sport_nouns: frozenset[str]
 
     @classmethod
     def load(cls, path: Path | None = None) -> NameRules:
@@ -72,6 +74,7 @@ class NameRules:
             body_plurals=frozenset(data["body_plurals"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
             role_nouns=frozenset(data["role_nouns"]),
+            sport_nouns=frozenset(data["sport_nouns"]),
         )
 
 

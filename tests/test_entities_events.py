@@ -180,6 +180,21 @@ def test_a_place_followed_by_its_win_loss_record_is_its_team() -> None:
     assert labels[(text.index("in Louisville") + len("in "), "Louisville")] == "GPE"
 
 
+def test_a_place_modifying_a_sport_or_its_play_is_its_team_and_its_area_the_place() -> None:
+    text = (
+        "Denver coach John Fox said the Denver defense had its best game of the season.\n"
+        "Snow fell across the Denver area on Sunday.\n"
+    )
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    labels = {
+        m.start_char: m.ner_label for m in extract_mentions("a", text, doc, sentences) if m.text == "Denver"
+    }
+    assert labels[0] == "ORG"
+    assert labels[text.index("Denver defense")] == "ORG"
+    assert labels[text.index("Denver area")] == "GPE"
+
+
 def test_the_seed_dateline_washington_is_not_the_us_government(seed_run: SeedRun) -> None:
     mentions = seed_run.tables["mentions"]
     us = mentions[mentions["text"].isin(["US", "U.S.", "United States"])]["entity_id"]

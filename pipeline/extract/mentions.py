@@ -100,7 +100,7 @@ def extract_mentions(
         ):
             continue
         span, label = _government(span, ent.label_, rules)
-        label = _competing_place(span, _acting_capital(span, label))
+        label = _competing_place(span, _acting_capital(span, label), rules)
         spans[(span.start, span.end)] = (label, None, _title_case(span.sent))
 
     for (start, end), (label, _, _) in list(spans.items()):
@@ -458,13 +458,15 @@ def _acting_capital(span: Span, label: str) -> str:
     return "ORG" if acting else label
 
 
-def _competing_place(span: Span, label: str) -> str:
+def _competing_place(span: Span, label: str, rules: NameRules) -> str:
     """A place that beats, signs or loses stands for its team: an organisation (`Indianapolis beat Denver`).
 
     Sports reports name a team by its city or state: as the subject or object
     of a verb, an owner (`Jacksonville's defense`), what a side won over or
     played against (`a win over New Orleans`), or with its win-loss record
-    in brackets (`for North Carolina (10-0)`). After a locative preposition
+    in brackets (`for North Carolina (10-0)`), or where it modifies a sport
+    or a side's play (`North Carolina basketball`, `the Denver defense`,
+    `Creighton coach`). After a locative preposition
     (`in Jacksonville`, `at Kansas City`), as a modifier (`the Jacksonville
     area`) or in a dateline it is the place, and keeps its label, as does a
     country or a capital, which resolve by their own keys. Resolution joins
@@ -482,7 +484,15 @@ def _competing_place(span: Span, label: str) -> str:
         return "ORG"
     if _WIN_LOSS_RECORD.match(span.doc.text, span.end_char):
         return "ORG"
+    if root.dep_ == "compound" and _sport_noun(head, rules):
+        return "ORG"
     return label
+
+
+def _sport_noun(token: Token, rules: NameRules) -> bool:
+    """A noun of a sport or a side's play, or one such a noun modifies: `basketball`, `scoring record`."""
+    modifiers = (child for child in token.children if child.dep_ in {"compound", "amod"})
+    return token.lower_ in rules.sport_nouns or any(child.lower_ in rules.sport_nouns for child in modifiers)
 
 
 def _dateline(span: Span) -> bool:
