@@ -195,6 +195,21 @@ def test_a_place_modifying_a_sport_or_its_play_is_its_team_and_its_area_the_plac
     assert labels[text.index("Denver area")] == "GPE"
 
 
+def test_a_state_after_at_is_its_school_and_a_city_after_at_the_city() -> None:
+    # One is `at` a school (`coached at Kentucky`) but `in` a state; `at Louisville` is the city.
+    text = (
+        "John Calipari has won more than 300 games as head coach at Kentucky.\n"
+        "The Wildcats will play at Louisville on Saturday.\n"
+        "Heavy rain fell in Kentucky on Friday.\n"
+    )
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    labels = {m.start_char: m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    assert labels[text.index("Kentucky")] == "ORG"
+    assert labels[text.index("Louisville")] == "GPE"
+    assert labels[text.index("in Kentucky") + len("in ")] == "GPE"
+
+
 def test_the_seed_dateline_washington_is_not_the_us_government(seed_run: SeedRun) -> None:
     mentions = seed_run.tables["mentions"]
     us = mentions[mentions["text"].isin(["US", "U.S.", "United States"])]["entity_id"]

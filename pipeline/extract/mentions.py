@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.extract.sentences import SentenceSpan, sentence_at, spans_by_article
 from pipeline.gazetteer import capital_country, country_code
+from pipeline.parse.names import known_city, known_region
 from pipeline.text import NameRules, default_rules, looks_like_acronym, matches_acronym, name_key
 
 NAMED_LABELS = frozenset(
@@ -463,15 +464,16 @@ def _competing_place(span: Span, label: str, rules: NameRules) -> str:
 
     Sports reports name a team by its city or state: as the subject or object
     of a verb, an owner (`Jacksonville's defense`), what a side won over or
-    played against (`a win over New Orleans`), or with its win-loss record
-    in brackets (`for North Carolina (10-0)`), or where it modifies a sport
-    or a side's play (`North Carolina basketball`, `the Denver defense`,
-    `Creighton coach`). After a locative preposition
-    (`in Jacksonville`, `at Kansas City`), as a modifier (`the Jacksonville
-    area`) or in a dateline it is the place, and keeps its label, as does a
-    country or a capital, which resolve by their own keys. Resolution joins
-    such a mention to its event's team named after the place, and leaves it
-    with the place otherwise.
+    played against (`a win over New Orleans`), with its win-loss record in
+    brackets (`for North Carolina (10-0)`), or where it modifies a sport or a
+    side's play (`North Carolina basketball`, `the Denver defense`,
+    `Creighton coach`). A state, not a city, after `at` is its university:
+    one is `in` a state but `at` a school (`the scoring record at North
+    Carolina`). After a locative preposition (`in Jacksonville`, `at Kansas
+    City`), as another modifier (`the Jacksonville area`) or in a dateline it
+    is the place, and keeps its label, as does a country or a capital, which
+    resolve by their own keys. Resolution joins such a mention to its event's
+    team named after the place, and leaves it with the place otherwise.
     """
     key = name_key(span.text)
     if label != "GPE" or country_code(key) is not None or capital_country(key) is not None or _dateline(span):
@@ -485,6 +487,8 @@ def _competing_place(span: Span, label: str, rules: NameRules) -> str:
     if _WIN_LOSS_RECORD.match(span.doc.text, span.end_char):
         return "ORG"
     if root.dep_ == "compound" and _sport_noun(head, rules):
+        return "ORG"
+    if root.dep_ == "pobj" and head.lower_ == "at" and known_region(span.text) and not known_city(span.text):
         return "ORG"
     return label
 
