@@ -210,6 +210,18 @@ def test_a_state_after_at_is_its_school_and_a_city_after_at_the_city() -> None:
     assert labels[text.index("in Kentucky") + len("in ")] == "GPE"
 
 
+def test_a_place_opening_a_line_with_its_win_loss_record_is_its_team_not_a_dateline() -> None:
+    text = (
+        "NEW ORLEANS (AP) — The home side won again on Sunday.\n"
+        "New Orleans (11-5) won its fifth straight game behind three touchdown passes from its quarterback.\n"
+    )
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    labels = {m.start_char: m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    assert labels[0] == "GPE"
+    assert labels[text.index("New Orleans (11-5)")] == "ORG"
+
+
 def test_the_seed_dateline_washington_is_not_the_us_government(seed_run: SeedRun) -> None:
     mentions = seed_run.tables["mentions"]
     us = mentions[mentions["text"].isin(["US", "U.S.", "United States"])]["entity_id"]

@@ -465,7 +465,8 @@ def _competing_place(span: Span, label: str, rules: NameRules) -> str:
     Sports reports name a team by its city or state: as the subject or object
     of a verb, an owner (`Jacksonville's defense`), what a side won over or
     played against (`a win over New Orleans`), with its win-loss record in
-    brackets (`for North Carolina (10-0)`), or where it modifies a sport or a
+    brackets (`for North Carolina (10-0)`; at a line's start too, where it is
+    no dateline), or where it modifies a sport or a
     side's play (`North Carolina basketball`, `the Denver defense`,
     `Creighton coach`). A state, not a city, after `at` is its university:
     one is `in` a state but `at` a school (`the scoring record at North
@@ -476,15 +477,17 @@ def _competing_place(span: Span, label: str, rules: NameRules) -> str:
     team named after the place, and leaves it with the place otherwise.
     """
     key = name_key(span.text)
-    if label != "GPE" or country_code(key) is not None or capital_country(key) is not None or _dateline(span):
+    if label != "GPE" or country_code(key) is not None or capital_country(key) is not None:
+        return label
+    if _WIN_LOSS_RECORD.match(span.doc.text, span.end_char):
+        return "ORG"
+    if _dateline(span):
         return label
     root = span.root
     head = root.head
     if root.dep_ in _ACTOR_DEPS and head.pos_ == "VERB":
         return "ORG"
     if root.dep_ == "poss" or (root.dep_ == "pobj" and head.lower_ in _OPPONENT_PREPOSITIONS):
-        return "ORG"
-    if _WIN_LOSS_RECORD.match(span.doc.text, span.end_char):
         return "ORG"
     if root.dep_ == "compound" and _sport_noun(head, rules):
         return "ORG"
