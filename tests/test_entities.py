@@ -29,6 +29,19 @@ def entity_ids(mentions: pd.DataFrame, article_id: str, text: str) -> set[str]:
     return set(chosen["entity_id"])
 
 
+def entities_at(rows: list[tuple[str, int, str, str]]) -> dict[tuple[str, int], str]:
+    """Resolve `(article_id, start, text, ner_label)` rows at their offsets; entity by article and start."""
+    mentions, _ = resolve_entities(
+        pd.DataFrame(
+            [
+                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
+                for article, start, text, label in rows
+            ]
+        )
+    )
+    return {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+
+
 def test_a_surname_joins_the_full_name_in_its_own_article() -> None:
     mentions, _ = resolve_entities(
         candidates(
@@ -517,15 +530,7 @@ def test_a_state_standing_for_its_team_joins_the_nickname_written_after_it_elsew
         ("b", 80, "Wildcats", "ORG"),
         ("b", 120, "Kentucky", "GPE"),
     ]
-    mentions, _ = resolve_entities(
-        pd.DataFrame(
-            [
-                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
-                for article, start, text, label in rows
-            ]
-        )
-    )
-    entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+    entity_at = entities_at(rows)
     assert entity_at[("b", 0)] == entity_at[("b", 80)]
     assert entity_at[("b", 120)] != entity_at[("b", 80)]
 
@@ -538,15 +543,7 @@ def test_a_city_cut_off_its_teams_name_joins_the_team_and_leaves_the_city_alone(
         ("b", 7, "Broncos", "ORG"),
         ("b", 60, "Denver", "GPE"),
     ]
-    mentions, _ = resolve_entities(
-        pd.DataFrame(
-            [
-                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
-                for article, start, text, label in rows
-            ]
-        )
-    )
-    entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+    entity_at = entities_at(rows)
     assert entity_at[("b", 0)] == entity_at[("a", 0)] == entity_at[("b", 7)]
     assert entity_at[("b", 60)] != entity_at[("a", 0)]
 
@@ -559,15 +556,7 @@ def test_a_city_cut_off_a_team_members_name_joins_the_team() -> None:
         ("b", 7, "Celtic", "ORG"),
         ("b", 60, "Boston", "GPE"),
     ]
-    mentions, _ = resolve_entities(
-        pd.DataFrame(
-            [
-                MentionCandidate(article, 0, start, start + len(text), text, label, None, False).__dict__
-                for article, start, text, label in rows
-            ]
-        )
-    )
-    entity_at = {(row.article_id, row.start_char): row.entity_id for row in mentions.itertuples()}
+    entity_at = entities_at(rows)
     assert entity_at[("b", 0)] == entity_at[("a", 0)]
     assert entity_at[("b", 60)] != entity_at[("a", 0)]
 

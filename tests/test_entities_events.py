@@ -27,6 +27,13 @@ def entity_of(mentions: pd.DataFrame, article_id: str, text: str) -> set[str]:
     return set(mentions[(mentions["article_id"] == article_id) & (mentions["text"] == text)]["entity_id"])
 
 
+def found_in(text: str) -> list[MentionCandidate]:
+    """The mention candidates extraction finds in one article, read as one body."""
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    return extract_mentions("a", text, doc, sentences)
+
+
 # Two reports of one match: they share the teams' full names, so they are one event.
 MATCH = [
     ("a", "Indianapolis Colts", "ORG"),
@@ -128,9 +135,7 @@ def test_a_legal_form_does_not_make_another_company() -> None:
 
 def test_a_capital_that_acts_is_its_government_and_a_dateline_is_the_city() -> None:
     text = "WASHINGTON\nWashington warned Moscow on Monday, the United States said in a statement.\n"
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    found = pd.DataFrame([m.__dict__ for m in extract_mentions("a", text, doc, sentences)])
+    found = pd.DataFrame([m.__dict__ for m in found_in(text)])
     mentions, _ = resolve_entities(found)
     dateline = mentions[mentions["start_char"] == 0]["entity_id"]
     acting = mentions[mentions["text"] == "Washington"]["entity_id"]
@@ -145,9 +150,7 @@ def test_a_city_that_beats_a_rival_is_its_team_and_a_dateline_or_locative_is_the
         "from its quarterback.\nThe New Orleans Saints have won five straight, and the Saints lead the "
         "division.\nFans in New Orleans celebrated late into the night.\n"
     )
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    found = pd.DataFrame([m.__dict__ for m in extract_mentions("a", text, doc, sentences)])
+    found = pd.DataFrame([m.__dict__ for m in found_in(text)])
     mentions, _ = resolve_entities(found)
     entity_at = dict(zip(mentions["start_char"], mentions["entity_id"], strict=True))
     team = entity_at[text.index("New Orleans Saints")]
@@ -160,9 +163,7 @@ def test_a_city_that_beats_a_rival_is_its_team_and_a_dateline_or_locative_is_the
 def test_a_city_beaten_by_a_score_is_its_team() -> None:
     # The parser reads a place before a score as an adverbial (`beat Houston 23-20`), not an object.
     text = "The Titans beat Houston 23-20 on Sunday and moved into first place in the division.\n"
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    labels = {m.text: m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    labels = {m.text: m.ner_label for m in found_in(text)}
     assert labels["Houston"] == "ORG"
 
 
@@ -173,9 +174,7 @@ def test_a_place_followed_by_its_win_loss_record_is_its_team() -> None:
         "straight game.\n"
         "The game in Louisville drew a record crowd.\n"
     )
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    labels = {(m.start_char, m.text): m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    labels = {(m.start_char, m.text): m.ner_label for m in found_in(text)}
     assert labels[(text.index("Louisville"), "Louisville")] == "ORG"
     assert labels[(text.index("in Louisville") + len("in "), "Louisville")] == "GPE"
 
@@ -185,11 +184,7 @@ def test_a_place_modifying_a_sport_or_its_play_is_its_team_and_its_area_the_plac
         "Denver coach John Fox said the Denver defense had its best game of the season.\n"
         "Snow fell across the Denver area on Sunday.\n"
     )
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    labels = {
-        m.start_char: m.ner_label for m in extract_mentions("a", text, doc, sentences) if m.text == "Denver"
-    }
+    labels = {m.start_char: m.ner_label for m in found_in(text) if m.text == "Denver"}
     assert labels[0] == "ORG"
     assert labels[text.index("Denver defense")] == "ORG"
     assert labels[text.index("Denver area")] == "GPE"
@@ -202,9 +197,7 @@ def test_a_state_after_at_is_its_school_and_a_city_after_at_the_city() -> None:
         "The Wildcats will play at Louisville on Saturday.\n"
         "Heavy rain fell in Kentucky on Friday.\n"
     )
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    labels = {m.start_char: m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    labels = {m.start_char: m.ner_label for m in found_in(text)}
     assert labels[text.index("Kentucky")] == "ORG"
     assert labels[text.index("Louisville")] == "GPE"
     assert labels[text.index("in Kentucky") + len("in ")] == "GPE"
@@ -215,9 +208,7 @@ def test_a_place_opening_a_line_with_its_win_loss_record_is_its_team_not_a_datel
         "NEW ORLEANS (AP) — The home side won again on Sunday.\n"
         "New Orleans (11-5) won its fifth straight game behind three touchdown passes from its quarterback.\n"
     )
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    labels = {m.start_char: m.ner_label for m in extract_mentions("a", text, doc, sentences)}
+    labels = {m.start_char: m.ner_label for m in found_in(text)}
     assert labels[0] == "GPE"
     assert labels[text.index("New Orleans (11-5)")] == "ORG"
 
@@ -305,9 +296,7 @@ def test_a_storys_names_group_its_articles_in_a_corpus_of_many_stories() -> None
 
 def extracted(text: str) -> list[tuple[str, str]]:
     """`(text, ner_label)` of the mentions found in one article."""
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    return [(m.text, m.ner_label) for m in extract_mentions("a", text, doc, sentences)]
+    return [(m.text, m.ner_label) for m in found_in(text)]
 
 
 def test_a_nickname_between_given_name_and_surname_stays_in_the_name() -> None:
@@ -355,9 +344,7 @@ def test_a_common_noun_opening_a_sentence_is_no_name() -> None:
 
 def labelled(text: str) -> list[str]:
     """The mentions of one article the model's labels stand for, not the candidates resolution checks."""
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    return [m.text for m in extract_mentions("a", text, doc, sentences) if not m.candidate]
+    return [m.text for m in found_in(text) if not m.candidate]
 
 
 def test_a_role_noun_a_headline_writes_for_a_person_is_no_name() -> None:
