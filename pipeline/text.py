@@ -45,6 +45,10 @@ class NameRules:
     team_nicknames: frozenset[str]
     # Plurals that end the names of bodies other than teams: `Los Angeles Times`, `Daily News`.
     body_plurals: frozenset[str]
+    # Nouns for a kind of body that every country, state or city has: `Court`, `Parliament`, `News`.
+    generic_body_nouns: frozenset[str]
+    # Words that narrow such a kind without naming which body it is: `Supreme`, `Interior`, `Daily`.
+    generic_body_qualifiers: frozenset[str]
     # Familiar given names and the formal ones they stand for: `bill` -> `william`.
     familiar_names: dict[str, frozenset[str]]
     # Nouns for a person by role or kin, which a headline writes where the story names them: `Man held`.
@@ -72,6 +76,8 @@ class NameRules:
             connecting_words=frozenset(data["connecting_words"]),
             team_nicknames=frozenset(data["team_nicknames"]),
             body_plurals=frozenset(data["body_plurals"]),
+            generic_body_nouns=frozenset(data["generic_body_nouns"]),
+            generic_body_qualifiers=frozenset(data["generic_body_qualifiers"]),
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
             role_nouns=frozenset(data["role_nouns"]),
             sport_nouns=frozenset(data["sport_nouns"]),

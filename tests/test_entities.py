@@ -573,3 +573,36 @@ def test_a_city_acting_stays_the_city_beside_a_newspaper_named_after_it() -> Non
     )
     assert len(entity_ids(mentions, "a", "Los Angeles")) == 1
     assert entity_ids(mentions, "a", "Los Angeles") != entity_ids(mentions, "a", "Los Angeles Times")
+
+
+def test_a_name_that_says_only_the_kind_of_body_means_its_own_story_s_body() -> None:
+    # Turkmenistan's `Supreme Court` is not California's; the `Red Cross` is one body everywhere.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Ashgabat", "GPE"),
+            ("a", "Gurbanguly Berdimuhamedov", "PERSON"),
+            ("a", "Supreme Court", "ORG"),
+            ("a", "Red Cross", "ORG"),
+            ("b", "Sacramento", "GPE"),
+            ("b", "Jerry Brown", "PERSON"),
+            ("b", "Supreme Court", "ORG"),
+            ("b", "Red Cross", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Supreme Court") != entity_ids(mentions, "b", "Supreme Court")
+    assert entity_ids(mentions, "a", "Red Cross") == entity_ids(mentions, "b", "Red Cross")
+
+
+def test_a_lone_word_for_a_kind_of_body_does_not_join_another_story_s_body() -> None:
+    # `Parliament` in a story from Ashgabat is not the `Greek Parliament` of a story from Athens.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Ashgabat", "GPE"),
+            ("a", "Gurbanguly Berdimuhamedov", "PERSON"),
+            ("a", "Parliament", "ORG"),
+            ("b", "Athens", "GPE"),
+            ("b", "Alexis Tsipras", "PERSON"),
+            ("b", "Greek Parliament", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Parliament").isdisjoint(entity_ids(mentions, "b", "Greek Parliament"))

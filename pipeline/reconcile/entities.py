@@ -551,9 +551,26 @@ def _place_node(row: object, rules: NameRules, name_words: set[str]) -> str:
         return key
     if isinstance(row.acronym_of, str) or _names_a_person(row, rules, name_words):
         return f"{key}{_SCOPE}{row.article_id}"
-    if len(_bare(key).split()) == 1:
+    if len(_bare(key).split()) == 1 or _is_generic(key, rules):
         return f"{key}{_SCOPE}{row.event}"
     return key
+
+
+def _is_generic(key: str, rules: NameRules) -> bool:
+    """Whether a name says only what kind of body it is, not which one: `Supreme Court`, `Daily News`.
+
+    Every country, state and city has its `Supreme Court`, `Interior
+    Ministry`, `Communist Party` or `Daily News`, so such a name means what
+    it means in its story, like a single word. It needs a noun for the kind
+    of body (`Democratic` or `Interior` alone is not one); a name with one
+    word of its own (`Greek Parliament`, `White House`, `Red Cross`) is one
+    body everywhere.
+    """
+    words = [word for word in _bare(key).split() if word not in rules.connecting_words]
+    nouns = rules.generic_body_nouns | rules.government_nouns | rules.unit_nouns
+    return any(word in nouns for word in words) and all(
+        word in nouns or word in rules.generic_body_qualifiers for word in words
+    )
 
 
 class _Context:
@@ -578,10 +595,12 @@ class _Context:
         self.words_by_event: dict[str, set[str]] = defaultdict(set)
         in_order = frame.sort_values(["article_id", "start_char"])
         listed: set[tuple[str, str]] = set()
-        for node, article_id, event in zip(
-            in_order["node"], in_order["article_id"], in_order["event"], strict=True
+        for node, key, article_id, event in zip(
+            in_order["node"], in_order["key"], in_order["article_id"], in_order["event"], strict=True
         ):
-            if _SCOPE not in node and node.startswith("name:") and len(_bare(node).split()) >= 2:
+            # A name that says only what kind of body it is (`Supreme Court`) is a full name of its event.
+            in_scope = node in (key, f"{key}{_SCOPE}{event}")
+            if in_scope and node.startswith("name:") and len(_bare(node).split()) >= 2:
                 self.full_names_by_event[event].add(node)
                 if (article_id, node) not in listed:
                     listed.add((article_id, node))
@@ -1153,10 +1172,11 @@ def _link_unit_nouns(context: _Context) -> None:
     and no name may be a person or a place (`Betty Ford` is not the `Betty
     Ford Center`).
     """
-    by_stem: dict[str, list[str]] = defaultdict(list)
+    by_stem: dict[tuple[str, str], list[str]] = defaultdict(list)
     for name in sorted(set().union(*context.full_names_by_event.values())):
         if not (context.is_person(name) or context.is_place(name)):
-            by_stem[_unit_stem(_bare(name), context.rules)].append(name)
+            # A name that says only what kind of body it is stays in its event.
+            by_stem[(_unit_stem(_bare(name), context.rules), name.partition(_SCOPE)[2])].append(name)
     for same in by_stem.values():
         for name in same[1:]:
             context.nodes.union(same[0], name)
@@ -1284,13 +1304,19 @@ def _link_lone_names_across_events(context: _Context) -> None:
     Only words the model tagged somewhere in their event cross events: an
     untagged capital at the start of a sentence or in a headline is as often a
     common noun (`Police`, `Man`) as a name, and it names a different thing in
-    each story.
+    each story. Nor do names that say only what kind of body they are
+    (`Parliament`, `Daily News`): each story's is its own country's or city's.
     """
     linked = _linked_roots(context)
     alone: dict[str, list[str]] = defaultdict(list)
     labelled_nodes = set(context.frame.loc[~context.frame["candidate"], "node"])
     for node, key in zip(context.frame["node"], context.frame["key"], strict=True):
-        if _SCOPE in node and node in labelled_nodes and context.nodes.find(node) not in linked:
+        if (
+            _SCOPE in node
+            and node in labelled_nodes
+            and context.nodes.find(node) not in linked
+            and not _is_generic(key, context.rules)
+        ):
             alone[key].append(node)
     by_suffix = _names_by_suffix(
         (name for names in context.full_names_by_event.values() for name in names), context
