@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.extract.mentions import MentionCandidate
+from pipeline.extract.mentions import MentionCandidate, extract_mentions
+from pipeline.extract.sentences import SentenceSpan
+from pipeline.nlp import cached_pipeline
 from pipeline.reconcile.entities import resolve_entities
 
 
@@ -584,3 +586,26 @@ def test_a_city_acting_stays_the_city_beside_a_newspaper_named_after_it() -> Non
     )
     assert len(entity_ids(mentions, "a", "Los Angeles")) == 1
     assert entity_ids(mentions, "a", "Los Angeles") != entity_ids(mentions, "a", "Los Angeles Times")
+
+
+def _article_mentions(article_id: str, text: str) -> pd.DataFrame:
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    return pd.DataFrame([m.__dict__ for m in extract_mentions(article_id, text, doc, sentences)])
+
+
+def test_a_place_followed_by_police_is_its_police_force_not_the_place() -> None:
+    found = pd.concat(
+        [
+            _article_mentions(
+                "a",
+                "The Lakeland Police Department said a man was held after a robbery in Lakeland on Monday.\n",
+            ),
+            _article_mentions("b", "Hours later , Lakeland police arrested a second man at his home .\n"),
+        ],
+        ignore_index=True,
+    )
+    mentions, _ = resolve_entities(found)
+    force = entity_ids(mentions, "b", "Lakeland police")
+    assert force and force == entity_ids(mentions, "a", "Lakeland Police Department")
+    assert force != entity_ids(mentions, "a", "Lakeland")

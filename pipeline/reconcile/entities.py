@@ -210,10 +210,13 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
 
 
 def _without_description(text: str, rules: NameRules) -> str:
-    """A name without the common nouns the model ran it into: `People magazine`, `IRNA news agency`."""
+    """A name without the common nouns the model ran it into: `People magazine`, `IRNA news agency`.
+
+    A government or police noun stays: the `Bush administration` is not Bush, nor `Staunton police` Staunton.
+    """
     while True:
         tail = _LOWER_WORD.search(text)
-        if tail is None or tail.group().strip() in rules.government_nouns:
+        if tail is None or tail.group().strip() in rules.government_nouns | rules.police_nouns:
             return text
         text = text[: tail.start()]
 
