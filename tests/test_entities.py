@@ -609,3 +609,18 @@ def test_a_place_followed_by_police_is_its_police_force_not_the_place() -> None:
     force = entity_ids(mentions, "b", "Lakeland police")
     assert force and force == entity_ids(mentions, "a", "Lakeland Police Department")
     assert force != entity_ids(mentions, "a", "Lakeland")
+
+
+def test_a_force_run_into_a_members_rank_is_the_force_and_the_name_after_the_rank_the_member() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Riverside Police Sergeant Maria Lopez", "ORG"),
+            ("a", "Idaho State Police Lt", "ORG"),
+            ("b", "Riverside Police", "ORG"),
+            ("b", "Maria Lopez", "PERSON"),
+            ("b", "Idaho State Police", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Riverside Police") == entity_ids(mentions, "b", "Riverside Police")
+    assert entity_ids(mentions, "a", "Maria Lopez") == entity_ids(mentions, "b", "Maria Lopez")
+    assert entity_ids(mentions, "a", "Idaho State Police") == entity_ids(mentions, "b", "Idaho State Police")
