@@ -55,6 +55,10 @@ class NameRules:
     role_nouns: frozenset[str]
     # Nouns of a sport or a side's play that a team's place modifies: `North Carolina basketball`.
     sport_nouns: frozenset[str]
+    # Nouns for a police force, which news writes after the place it serves: `Staunton police said`.
+    police_nouns: frozenset[str]
+    # Ranks and roles a body's member is named by right after its name: `Palmer Police Sgt. Ann Lee`.
+    rank_titles: frozenset[str]
 
     @classmethod
     def load(cls, path: Path | None = None) -> NameRules:
@@ -81,6 +85,8 @@ class NameRules:
             familiar_names={name: frozenset(formal) for name, formal in data["familiar_names"].items()},
             role_nouns=frozenset(data["role_nouns"]),
             sport_nouns=frozenset(data["sport_nouns"]),
+            police_nouns=frozenset(data["police_nouns"]),
+            rank_titles=frozenset(data["rank_titles"]),
         )
 
 

@@ -606,3 +606,18 @@ def test_a_lone_word_for_a_kind_of_body_does_not_join_another_story_s_body() -> 
         )
     )
     assert entity_ids(mentions, "a", "Parliament").isdisjoint(entity_ids(mentions, "b", "Greek Parliament"))
+
+
+def test_a_force_run_into_a_members_rank_is_the_force_and_the_name_after_the_rank_the_member() -> None:
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Riverside Police Sergeant Maria Lopez", "ORG"),
+            ("a", "Idaho State Police Lt", "ORG"),
+            ("b", "Riverside Police", "ORG"),
+            ("b", "Maria Lopez", "PERSON"),
+            ("b", "Idaho State Police", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Riverside Police") == entity_ids(mentions, "b", "Riverside Police")
+    assert entity_ids(mentions, "a", "Maria Lopez") == entity_ids(mentions, "b", "Maria Lopez")
+    assert entity_ids(mentions, "a", "Idaho State Police") == entity_ids(mentions, "b", "Idaho State Police")

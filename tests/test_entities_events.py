@@ -27,11 +27,15 @@ def entity_of(mentions: pd.DataFrame, article_id: str, text: str) -> set[str]:
     return set(mentions[(mentions["article_id"] == article_id) & (mentions["text"] == text)]["entity_id"])
 
 
-def found_in(text: str) -> list[MentionCandidate]:
+def found_in(text: str, article_id: str = "a") -> list[MentionCandidate]:
     """The mention candidates extraction finds in one article, read as one body."""
     doc = cached_pipeline()(text)
     sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    return extract_mentions("a", text, doc, sentences)
+    return extract_mentions(article_id, text, doc, sentences)
+
+
+def found_frame(article_id: str, text: str) -> pd.DataFrame:
+    return pd.DataFrame([m.__dict__ for m in found_in(text, article_id)])
 
 
 # Two reports of one match: they share the teams' full names, so they are one event.
@@ -135,7 +139,7 @@ def test_a_legal_form_does_not_make_another_company() -> None:
 
 def test_a_capital_that_acts_is_its_government_and_a_dateline_is_the_city() -> None:
     text = "WASHINGTON\nWashington warned Moscow on Monday, the United States said in a statement.\n"
-    found = pd.DataFrame([m.__dict__ for m in found_in(text)])
+    found = found_frame("a", text)
     mentions, _ = resolve_entities(found)
     dateline = mentions[mentions["start_char"] == 0]["entity_id"]
     acting = mentions[mentions["text"] == "Washington"]["entity_id"]
@@ -150,7 +154,7 @@ def test_a_city_that_beats_a_rival_is_its_team_and_a_dateline_or_locative_is_the
         "from its quarterback.\nThe New Orleans Saints have won five straight, and the Saints lead the "
         "division.\nFans in New Orleans celebrated late into the night.\n"
     )
-    found = pd.DataFrame([m.__dict__ for m in found_in(text)])
+    found = found_frame("a", text)
     mentions, _ = resolve_entities(found)
     entity_at = dict(zip(mentions["start_char"], mentions["entity_id"], strict=True))
     team = entity_at[text.index("New Orleans Saints")]
@@ -585,3 +589,20 @@ def test_a_name_with_its_letters_typed_out_of_order_is_that_name_in_its_event() 
         )
     )
     assert entity_of(mentions, "b", "Turkeminstan") == entity_of(mentions, "a", "Turkmenistan")
+
+
+def test_a_place_followed_by_police_is_its_police_force_not_the_place() -> None:
+    found = pd.concat(
+        [
+            found_frame(
+                "a",
+                "The Lakeland Police Department said a man was held after a robbery in Lakeland on Monday.\n",
+            ),
+            found_frame("b", "Hours later , Lakeland police arrested a second man at his home .\n"),
+        ],
+        ignore_index=True,
+    )
+    mentions, _ = resolve_entities(found)
+    force = entity_of(mentions, "b", "Lakeland police")
+    assert force and force == entity_of(mentions, "a", "Lakeland Police Department")
+    assert force != entity_of(mentions, "a", "Lakeland")

@@ -5,7 +5,8 @@ own: acronyms it defines (`Hayat Tahrir al-Sham, or HTS`) and their later
 uses, `X regime` as a government rather than the person X, a capital that
 acts (`Washington urged`) as an organisation rather than the city, a city
 or state that beats, signs or loses (`Indianapolis beat Kansas City`) as
-an organisation, its team, and, as
+an organisation, its team, a town before `police` (`Staunton police
+said`) as its police force, and, as
 candidates a later stage keeps only if they resolve against other
 documents, bare acronyms and runs of capitalised words the model left
 untagged. A lone word capitalised only because it opens a sentence, which
@@ -58,6 +59,7 @@ _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "npadvmod"})
 _OPPONENT_PREPOSITIONS = frozenset({"over", "against", "vs", "vs.", "versus"})
 # A side's wins and losses in brackets after its name: `North Carolina (10-0)`, `Creighton ( 25 - 7 )`.
 _WIN_LOSS_RECORD = re.compile(r"\s*\(\s*\d{1,3}\s*-\s*\d{1,3}(?:\s*-\s*\d{1,3})?\s*\)")
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
 _DATELINE_MARKS = frozenset({"(", "—", "–", "-", "--", ",", ":"})
 # Words that introduce an acronym right after the long form it abbreviates.
 _ACRONYM_LEADS = (("(",), (",", "or"), ("or",), (",", "known", "as"), (",", "known", "by", "its", "initials"),
@@ -100,7 +102,7 @@ def extract_mentions(
             or _role_noun(span, written_as_names, rules)
         ):
             continue
-        span, label = _government(span, ent.label_, rules)
+        span, label = _police_force(*_government(span, ent.label_, rules), rules)
         label = _competing_place(span, _acting_capital(span, label), rules)
         spans[(span.start, span.end)] = (label, None, _title_case(span.sent))
 
@@ -445,6 +447,23 @@ def _government(span: Span, label: str, rules: NameRules) -> tuple[Span, str]:
         following = doc[span.end]
         if following.lower_ in rules.government_nouns and span[-1].whitespace_ != "":
             return doc[span.start : span.end + 1], "ORG"
+    return span, label
+
+
+def _police_force(span: Span, label: str, rules: NameRules) -> tuple[Span, str]:
+    """A place's name followed by `police` names that place's police force: `Staunton police said`.
+
+    News writes a town's force as the town and the common noun; the model
+    tags the town alone, often as a person, so the mention would join the
+    town. The name must be tagged a place or be a known city or region:
+    a nationality (`Greek police`) or a word opening a sentence (`Riot
+    police`) stays as tagged.
+    """
+    doc = span.doc
+    if span.end >= len(doc) or span[-1].whitespace_ == "" or doc[span.end].lower_ not in rules.police_nouns:
+        return span, label
+    if label in _PLACE_LABELS or (label != "NORP" and (known_city(span.text) or known_region(span.text))):
+        return doc[span.start : span.end + 1], "ORG"
     return span, label
 
 

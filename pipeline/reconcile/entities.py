@@ -27,7 +27,9 @@ Mentions are linked by evidence that holds across outlets' styles:
   or abbreviated (`Central Commission for Elections` / `Central Elections
   Commission`, `US Department of State` / `United States State Department`);
 - two people the model ran into one mention across `and` are each their
-  person (`Lopez and Carrasquillo`);
+  person (`Lopez and Carrasquillo`), and a body's name run into a member's
+  rank ends at the rank, the name after it the member's (`Palmer Police
+  Sergeant Ann Lee`);
 - names of a body that differ only in the nouns for its kind of unit, in any
   story (`Staunton Police` / `Staunton Police Department`, `Betty Ford
   Clinic` / `Betty Ford Center`);
@@ -151,7 +153,7 @@ def resolve_entities(
     frame["key"] = [
         _surface_key(t, label, rules) for t, label in zip(frame["text"], frame["ner_label"], strict=True)
     ]
-    frame = _narrow_unlabelled(_attach_cut_given_names(frame, rules), rules)
+    frame = _narrow_unlabelled(_attach_cut_given_names(_cut_ranks(frame, rules), rules), rules)
     if frame.empty:
         return _empty_mentions(), _empty_entities()
     frame["event"] = _events(frame, settings)
@@ -210,10 +212,13 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
 
 
 def _without_description(text: str, rules: NameRules) -> str:
-    """A name without the common nouns the model ran it into: `People magazine`, `IRNA news agency`."""
+    """A name without the common nouns the model ran it into: `People magazine`, `IRNA news agency`.
+
+    A government or police noun stays: the `Bush administration` is not Bush, nor `Staunton police` Staunton.
+    """
     while True:
         tail = _LOWER_WORD.search(text)
-        if tail is None or tail.group().strip() in rules.government_nouns:
+        if tail is None or tail.group().strip() in rules.government_nouns | rules.police_nouns:
             return text
         text = text[: tail.start()]
 
@@ -235,6 +240,49 @@ def _bare(key: str) -> str:
 
 def _is_full_name(key: str, rules: NameRules) -> bool:
     return len([word for word in _bare(key).split() if word not in rules.name_particles]) >= 2
+
+
+def _cut_ranks(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
+    """A body's name the model ran into a member's rank ends at the rank; a name after it is the member's.
+
+    `Oregon State Police Lt` is the `Oregon State Police`, and `Palmer
+    Police Sergeant Ann Lee` names the `Palmer Police` and the person `Ann
+    Lee`. A rank opening a name, or after a function word (`Office of the
+    Chief Medical Examiner`), is part of it.
+    """
+    rows = []
+    for row in frame.to_dict("records"):
+        cut = None if row["candidate"] or row["ner_label"] == PERSON else _rank_at(row["text"], rules)
+        if cut is None:
+            rows.append(row)
+            continue
+        body, member = cut
+        text = row["text"][: body.end()]
+        rows.append(
+            {
+                **row,
+                "text": text,
+                "key": _surface_key(text, row["ner_label"], rules),
+                "end_char": row["start_char"] + len(text),
+            }
+        )
+        if member is not None:
+            name = row["text"][member.start() :]
+            rows.append(_person_row(row, member.start(), name, _surface_key(name, PERSON, rules)))
+    return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _rank_at(text: str, rules: NameRules) -> tuple[re.Match[str], re.Match[str] | None] | None:
+    """The last word of the body before the first rank in `text`, and the first word of a name after it."""
+    words = list(_WORD.finditer(text))
+    for position, word in enumerate(words[1:], start=1):
+        before = words[position - 1].group()
+        if word.group().lower().rstrip(".") not in rules.rank_titles or not before[:1].isupper():
+            continue
+        rest = [other for other in words[position + 1 :] if other.group() != "."]
+        named = len(rest) >= 2 and all(other.group()[:1].isupper() for other in rest)
+        return words[position - 1], rest[0] if named else None
+    return None
 
 
 def _attach_cut_given_names(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
