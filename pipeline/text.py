@@ -39,6 +39,13 @@ class NameRules:
     unit_nouns: frozenset[str]
     # Those of them for a place that houses a body, which is often named without them: `Morningside`.
     facility_nouns: frozenset[str]
+    # Prepositions whose object is where someone is (`at Betty Ford`), and those that are a move to or from
+    # a place only after a word of moving (`going back to`, `check-in to`, `out of`).
+    place_prepositions: frozenset[str]
+    movement_prepositions: frozenset[str]
+    movement_words: frozenset[str]
+    # Verbs whose object is a place one goes in or out of: `leaves Betty Ford`.
+    leaving_verbs: frozenset[str]
     # Words that join the words of a name and carry no meaning of their own: `Commission for Elections`.
     connecting_words: frozenset[str]
     # Teams' nicknames that are not plurals, after the place a team is named for: `Red Sox`, `Miami Heat`.
@@ -77,6 +84,10 @@ class NameRules:
             place_nouns=frozenset(data["place_nouns"]),
             unit_nouns=frozenset(data["unit_nouns"]),
             facility_nouns=frozenset(data["facility_nouns"]),
+            place_prepositions=frozenset(data["place_prepositions"]),
+            movement_prepositions=frozenset(data["movement_prepositions"]),
+            movement_words=frozenset(data["movement_words"]),
+            leaving_verbs=frozenset(data["leaving_verbs"]),
             connecting_words=frozenset(data["connecting_words"]),
             team_nicknames=frozenset(data["team_nicknames"]),
             body_plurals=frozenset(data["body_plurals"]),

@@ -621,3 +621,32 @@ def test_a_force_run_into_a_members_rank_is_the_force_and_the_name_after_the_ran
     assert entity_ids(mentions, "a", "Riverside Police") == entity_ids(mentions, "b", "Riverside Police")
     assert entity_ids(mentions, "a", "Maria Lopez") == entity_ids(mentions, "b", "Maria Lopez")
     assert entity_ids(mentions, "a", "Idaho State Police") == entity_ids(mentions, "b", "Idaho State Police")
+
+
+def test_a_persons_name_read_as_a_facility_joins_the_facility_its_story_names_after_them() -> None:
+    # `admitted to John Keller` where other reports name the `John Keller Clinic`; the founder quoted
+    # by name stays the man, and the name read as a place in a story with no such clinic stays him too.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "John Keller Clinic", "ORG"),
+            ("a", "John Keller", "FAC"),
+            ("a", "Sarah Mills", "PERSON"),
+            ("a", "Lakewood", "GPE"),
+            ("b", "John Keller", "FAC"),
+            ("b", "John Keller", "PERSON"),
+            ("b", "John Keller", "PERSON"),
+            ("b", "Sarah Mills", "PERSON"),
+            ("b", "Lakewood", "GPE"),
+            ("c", "John Keller", "FAC"),
+            ("c", "Harbor Point", "GPE"),
+            ("c", "Dana Price", "PERSON"),
+            ("c", "Westfield Mall", "FAC"),
+            ("c", "Kevin Moss", "PERSON"),
+        )
+    )
+    clinic = entity_ids(mentions, "a", "John Keller Clinic")
+    assert entity_ids(mentions, "a", "John Keller") == clinic
+    at_b = mentions[(mentions["article_id"] == "b") & (mentions["text"] == "John Keller")]
+    assert at_b.iloc[0]["entity_id"] in clinic
+    assert set(at_b.iloc[1:]["entity_id"]).isdisjoint(clinic)
+    assert entity_ids(mentions, "c", "John Keller").isdisjoint(clinic)

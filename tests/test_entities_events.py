@@ -606,3 +606,24 @@ def test_a_place_followed_by_police_is_its_police_force_not_the_place() -> None:
     force = entity_of(mentions, "b", "Lakeland police")
     assert force and force == entity_of(mentions, "a", "Lakeland Police Department")
     assert force != entity_of(mentions, "a", "Lakeland")
+
+
+def test_a_persons_name_as_a_place_is_the_clinic_named_after_them_and_elsewhere_the_person() -> None:
+    # The article names the `Mary Hale Clinic`; `at` and `going back to` the bare name are the clinic,
+    # its owner and a subject the woman herself.
+    text = (
+        "The singer Tom Reed checked into the Mary Hale Clinic in Denver on Monday, his publicist said.\n"
+        "Reed was previously at Mary Hale in 2019 and is going back to Mary Hale for a second stay.\n"
+        "Mary Hale's husband founded the clinic in 1982, and Mary Hale said she was proud of it.\n"
+    )
+    doc = cached_pipeline()(text)
+    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
+    found = pd.DataFrame([m.__dict__ for m in extract_mentions("a", text, doc, sentences)])
+    mentions, _ = resolve_entities(found)
+    entity_at = dict(zip(mentions["start_char"], mentions["entity_id"], strict=True))
+    clinic = entity_at[text.index("Mary Hale Clinic")]
+    assert entity_at[text.index("at Mary Hale") + len("at ")] == clinic
+    assert entity_at[text.index("to Mary Hale") + len("to ")] == clinic
+    woman = entity_at[text.index("Mary Hale's")]
+    assert entity_at[text.index("Mary Hale said")] == woman
+    assert woman != clinic

@@ -6,7 +6,9 @@ uses, `X regime` as a government rather than the person X, a capital that
 acts (`Washington urged`) as an organisation rather than the city, a city
 or state that beats, signs or loses (`Indianapolis beat Kansas City`) as
 an organisation, its team, a town before `police` (`Staunton police
-said`) as its police force, and, as
+said`) as its police force, a person's name read as a place in an
+article that names a clinic after them (`checked into Betty Ford`) as
+that facility, and, as
 candidates a later stage keeps only if they resolve against other
 documents, bare acronyms and runs of capitalised words the model left
 untagged. A lone word capitalised only because it opens a sentence, which
@@ -28,8 +30,16 @@ from spacy.tokens import Doc, Span, Token
 from pipeline.extract.sentences import SentenceSpan, sentence_at, spans_by_article
 from pipeline.gazetteer import capital_country, country_code
 from pipeline.parse.names import known_city, known_region
-from pipeline.text import NameRules, default_rules, looks_like_acronym, matches_acronym, name_key
+from pipeline.text import (
+    NameRules,
+    default_rules,
+    default_spelling,
+    looks_like_acronym,
+    matches_acronym,
+    name_key,
+)
 
+PERSON = "PERSON"
 NAMED_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
@@ -103,6 +113,7 @@ def extract_mentions(
         ):
             continue
         span, label = _police_force(*_government(span, ent.label_, rules), rules)
+        span, label = _named_facility(span, label, rules)
         label = _competing_place(span, _acting_capital(span, label), rules)
         spans[(span.start, span.end)] = (label, None, _title_case(span.sent))
 
@@ -465,6 +476,48 @@ def _police_force(span: Span, label: str, rules: NameRules) -> tuple[Span, str]:
     if label in _PLACE_LABELS or (label != "NORP" and (known_city(span.text) or known_region(span.text))):
         return doc[span.start : span.end + 1], "ORG"
     return span, label
+
+
+def _named_facility(span: Span, label: str, rules: NameRules) -> tuple[Span, str]:
+    """A person's name read as a place is the facility named after them: `checked into Betty Ford`.
+
+    Clinics and hospitals named after people go by the name alone. In an
+    article that names the facility in full (`the Betty Ford Center`), the
+    model still tags the bare name a person where it is somewhere one is
+    (`at`, `in`, `into`), goes to or comes from (`going back to`, `out of`)
+    or leaves or enters (`Lohan Leaves Betty Ford`); there it is the
+    facility. A capitalised noun for a kind of facility right after the name
+    is part of it (`Checks Into Betty Ford Rehab`), in any article. Its owner
+    (`Betty Ford's husband`) or a subject (`Betty Ford said`) stays the
+    person, as does the name in an article that names no such facility
+    (`according to Woodward`).
+    """
+    if label != PERSON:
+        return span, label
+    doc = span.doc
+    end = span.end
+    while end < len(doc) and doc[end].lower_ in rules.facility_nouns and doc[end].text[:1].isupper():
+        end += 1
+    if end > span.end:
+        return doc[span.start : end], "FAC"
+    root = span.root
+    preposition, governor = root.head, root.head.head
+    placed = root.dep_ == "pobj" and (
+        preposition.lower_ in rules.place_prepositions
+        or (
+            preposition.lower_ in rules.movement_prepositions
+            and governor.lemma_.lower() in rules.movement_words
+        )
+    )
+    left = root.dep_ == "dobj" and preposition.lemma_.lower() in rules.leaving_verbs
+    return (span, "FAC") if (placed or left) and _names_a_facility(span, rules) else (span, label)
+
+
+def _names_a_facility(span: Span, rules: NameRules) -> bool:
+    """Whether the article writes the name before a noun for a kind of facility: `Betty Ford Centre`."""
+    spelling = default_spelling()
+    followers = re.finditer(re.escape(span.text) + r"\s+([A-Za-z]+)", span.doc.text)
+    return any(spelling.fold(word[1].lower()) in rules.facility_nouns for word in followers)
 
 
 def _acting_capital(span: Span, label: str) -> str:

@@ -26,6 +26,11 @@ Mentions are linked by evidence that holds across outlets' styles:
 - within an event, a body's names with the same words reordered, inflected
   or abbreviated (`Central Commission for Elections` / `Central Elections
   Commission`, `US Department of State` / `United States State Department`);
+- a person's name the extraction read as a facility (`checked into Betty
+  Ford`) joins the one facility of its event named after them (`Betty Ford
+  Center`), and the person otherwise; the person's own mentions (`Betty
+  Ford's husband`) stay the person, as a facility's label never outvotes a
+  person's;
 - two people the model ran into one mention across `and` are each their
   person (`Lopez and Carrasquillo`), and a body's name run into a member's
   rank ends at the rank, the name after it the member's (`Palmer Police
@@ -99,6 +104,9 @@ _SCOPE = "#"
 _MIN_CLIPPED_STEM = 3
 # Suffix of the node of a place's name that may stand for its team (`Indianapolis beat Kansas City`).
 _AS_TEAM = "@team"
+# Suffix of the node of a person's name read as the facility named after them (`checked into Betty Ford`).
+_AS_FACILITY = "@facility"
+_FACILITY = "FAC"
 # Suffix of the node of a place's name cut off the name of a body named after it (`Indianapolis` / `Colts`).
 _CUT_PIECE = "@cut"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -160,8 +168,9 @@ def resolve_entities(
     votes = _label_votes(frame)
     name_words = _name_words_by_article(frame, votes, rules)
     places = {key for key, labels in votes.items() if _PLACE_LABELS & set(labels)}
+    people = {key for key, labels in votes.items() if PERSON in labels}
     frame["node"] = [
-        _node(row, rules, name_words.get(row.article_id, set()), places) for row in frame.itertuples()
+        _node(row, rules, name_words.get(row.article_id, set()), places, people) for row in frame.itertuples()
     ]
 
     nodes = UnionFind()
@@ -183,6 +192,7 @@ def resolve_entities(
     _link_place_nouns(context)
     _link_unit_nouns(context)
     _link_facilities_by_their_names(context)
+    _link_facilities_named_after_people(context)
     _link_blended_nicknames(context)
     _link_lone_names_across_events(context)
 
@@ -567,7 +577,7 @@ def _names_a_person(row: object, rules: NameRules, name_words: set[str]) -> bool
     return row.ner_label not in _PLACE_LABELS or not known_city(row.text)
 
 
-def _node(row: object, rules: NameRules, name_words: set[str], places: set[str]) -> str:
+def _node(row: object, rules: NameRules, name_words: set[str], places: set[str], people: set[str]) -> str:
     """The union-find node a mention starts in: its key, scoped to where its meaning holds.
 
     Countries, laws and names of two words or more mean the same everywhere.
@@ -575,11 +585,14 @@ def _node(row: object, rules: NameRules, name_words: set[str], places: set[str])
     what it means in that article; any other single word (`Saints`, `Police`)
     what it means in its event. A place's name labelled an organisation
     (`Indianapolis beat Kansas City`) may be its team, so it starts apart
-    from the place, in its article.
+    from the place, in its article, as does a person's name the extraction
+    read as a facility (`checked into Betty Ford`).
     """
     key = row.key
     if _acts_for_a_team(row, places):
         return f"{key}{_SCOPE}{row.article_id}{_AS_TEAM}"
+    if row.ner_label == _FACILITY and key in people and _is_full_name(key, rules):
+        return f"{key}{_SCOPE}{row.article_id}{_AS_FACILITY}"
     return _place_node(row, rules, name_words)
 
 
@@ -621,6 +634,16 @@ def _is_generic(key: str, rules: NameRules) -> bool:
     )
 
 
+def _mostly_a_person(labels: Counter[str]) -> bool:
+    """Whether the model labels a name a person more than anything but a facility.
+
+    Clinics and buildings are named after people (`checked into Betty Ford`),
+    so a facility's label on a name does not outvote the person.
+    """
+    others = Counter({label: count for label, count in labels.items() if label != _FACILITY})
+    return bool(others) and others.most_common(1)[0][0] == PERSON
+
+
 class _Context:
     """The frame, the union-find over its nodes, and lookups every linking step shares."""
 
@@ -632,7 +655,7 @@ class _Context:
         self.rules = rules
         self.labels = votes
         top_label = {key: labels.most_common(1)[0][0] for key, labels in votes.items()}
-        self.person_keys = {key for key, label in top_label.items() if label == PERSON}
+        self.person_keys = {key for key, labels in votes.items() if _mostly_a_person(labels)}
         self.place_keys = {key for key, label in top_label.items() if label in _PLACE_LABELS}
         self.event_of_article = dict(zip(frame["article_id"], frame["event"], strict=False))
         # Full names (global nodes) by event and by article, for short forms to resolve against.
@@ -1271,6 +1294,28 @@ def _link_facilities_by_their_names(context: _Context) -> None:
                 context.join_if_unique(node, by_event[event][word])
             elif node in tagged and context.nodes.find(node) not in linked:
                 context.join_if_unique(node, in_corpus[word])
+
+
+def _link_facilities_named_after_people(context: _Context) -> None:
+    """A person's name read as a facility joins the one facility of its event named after them, else them.
+
+    `checked into Betty Ford` is the `Betty Ford Center` its event names,
+    while `Betty Ford's husband` in the same story stays the former first lady.
+    Only full names: a single word resolves as any facility's name without its kind.
+    """
+    rules = context.rules
+    for node, key, _, event in context.unique_rows():
+        if not node.endswith(_AS_FACILITY):
+            continue
+        named = [
+            name
+            for name in context.full_names_by_event[event]
+            if _bare(name).split()[-1] in rules.facility_nouns
+            and _unit_stem(_bare(name), rules, keep=1) == _bare(key)
+            and not context.is_person(name)
+        ]
+        if not context.join_if_unique(node, named):
+            context.nodes.union(node, key)
 
 
 def _unit_stem(name: str, rules: NameRules, keep: int = 2) -> str:
