@@ -46,6 +46,8 @@ class NameRules:
     movement_words: frozenset[str]
     # Verbs whose object is a place one goes in or out of: `leaves Betty Ford`.
     leaving_verbs: frozenset[str]
+    # Nouns for a school, whose initial follows its name's in its acronym: `CU` for Creighton University.
+    school_nouns: frozenset[str]
     # Words that join the words of a name and carry no meaning of their own: `Commission for Elections`.
     connecting_words: frozenset[str]
     # Teams' nicknames that are not plurals, after the place a team is named for: `Red Sox`, `Miami Heat`.
@@ -88,6 +90,7 @@ class NameRules:
             movement_prepositions=frozenset(data["movement_prepositions"]),
             movement_words=frozenset(data["movement_words"]),
             leaving_verbs=frozenset(data["leaving_verbs"]),
+            school_nouns=frozenset(data["school_nouns"]),
             connecting_words=frozenset(data["connecting_words"]),
             team_nicknames=frozenset(data["team_nicknames"]),
             body_plurals=frozenset(data["body_plurals"]),

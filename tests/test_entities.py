@@ -650,3 +650,24 @@ def test_a_persons_name_read_as_a_facility_joins_the_facility_its_story_names_af
     assert at_b.iloc[0]["entity_id"] in clinic
     assert set(at_b.iloc[1:]["entity_id"]).isdisjoint(clinic)
     assert entity_ids(mentions, "c", "John Keller").isdisjoint(clinic)
+
+
+def test_a_schools_initial_and_u_is_the_school_its_story_names_but_a_citys_is_not() -> None:
+    # Game reports write `Gonzaga` (which the model takes for a place), the `Gonzaga Bulldogs` and `GU`;
+    # `BU` beside the `Boston Celtics` may be Boston University, no name of the city or its team.
+    game = [("Gonzaga Bulldogs", "ORG"), ("Mark Few", "PERSON"), ("Spokane Arena", "FAC")]
+    nba = [("Boston Celtics", "ORG"), ("Jayson Tatum", "PERSON"), ("TD Garden", "FAC")]
+    mentions, _ = resolve_entities(
+        candidates(
+            *[("a", *name) for name in game],
+            ("a", "Gonzaga", "GPE"),
+            *[("b", *name) for name in game],
+            ("b", "GU", "ORG"),
+            *[("c", *name) for name in nba],
+            ("c", "Boston", "ORG"),
+            *[("d", *name) for name in nba],
+            ("d", "BU", "ORG"),
+        )
+    )
+    assert entity_ids(mentions, "b", "GU") == entity_ids(mentions, "a", "Gonzaga")
+    assert entity_ids(mentions, "d", "BU").isdisjoint(entity_ids(mentions, "c", "Boston"))

@@ -22,7 +22,9 @@ Mentions are linked by evidence that holds across outlets' styles:
   (`HTS`, `UNSCR 2254`, `THR` for `The Hollywood Reporter`), and in other
   stories only a long form so attested (`BBC` is not another story's
   `Banstead Baptist Church`), a long form read as written (`CIS Executive
-  Committee` is no `CEC`);
+  Committee` is no `CEC`); two letters, a school's initial and a `U`, are
+  the one school of its event no gazetteer knows as a place, named for a
+  team the event names (`CU` / `Creighton`, `Creighton Bluejays`);
 - within an event, a body's names with the same words reordered, inflected
   or abbreviated (`Central Commission for Elections` / `Central Elections
   Commission`, `US Department of State` / `United States State Department`);
@@ -934,6 +936,7 @@ def _link_acronyms(context: _Context) -> None:
         ):
             long_forms[_name_initials(text, key, rules)].add((event, node))
     attested = {key: [node for _, node in meanings] for key, meanings in defined.items()}
+    schools = _schools_by_event(context)
     unresolved = []
     for row in frame[frame["acronym_of"].isna()].itertuples():
         if not looks_like_acronym(row.text) or not row.key.startswith("name:"):
@@ -942,6 +945,10 @@ def _link_acronyms(context: _Context) -> None:
         in_event = [node for event, node in meanings if event == row.event]
         if context.join_if_unique(row.node, in_event):
             attested.setdefault(row.key, []).extend(in_event)
+        elif _school_initials(_bare(row.key), rules) and context.join_if_unique(
+            row.node, schools.get((row.event, _bare(row.key)[0]), [])
+        ):
+            continue
         elif not meanings and _bare(row.key).startswith("t"):
             # `THR`: an acronym that counts the `The` its name is written without, in its event only.
             without_the = long_forms.get(_bare(row.key)[1:].upper(), set())
@@ -950,6 +957,37 @@ def _link_acronyms(context: _Context) -> None:
             unresolved.append(row)
     for row in unresolved:
         context.join_if_unique(row.node, attested.get(row.key, []))
+
+
+def _school_initials(acronym: str, rules: NameRules) -> bool:
+    """Two letters, the second a school noun's (`CU` for Creighton University, `XU`, `GU`)."""
+    return len(acronym) == 2 and any(noun.startswith(acronym[1]) for noun in rules.school_nouns)
+
+
+def _schools_by_event(context: _Context) -> dict[tuple[str, str], list[str]]:
+    """The nodes of the one-word schools each event names, by event and initial.
+
+    A school is a name a team its event names is named after (`Creighton
+    Bluejays`) that no gazetteer knows as a place (`Creighton`, not `Boston`
+    or `Kansas`) and is no team's nickname itself. Sports writers call it
+    by its initial and a `U` (`CU`), as its event's only school with that
+    initial.
+    """
+    teams = _teams_by_place(context)
+    schools: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for event, words in context.words_by_event.items():
+        names = context.full_names_by_event[event]
+        for node in sorted(words):
+            word = _bare(node)
+            if (
+                node == f"name:{word}{_SCOPE}{event}"
+                and not _nickname(word, context.rules)
+                and any(f"name:{word} {nickname}" in names for nickname in teams.get(word, ()))
+                and not known_city(word)
+                and not known_region(word)
+            ):
+                schools[(event, word[0])].append(node)
+    return schools
 
 
 def _name_initials(text: str, key: str, rules: NameRules) -> str:
