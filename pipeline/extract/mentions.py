@@ -10,10 +10,11 @@ said`) as its police force, a person's name read as a place in an
 article that names a clinic after them (`checked into Betty Ford`) as
 that facility, and, as candidates a later stage keeps only if they
 resolve against other documents, bare acronyms and runs of capitalised
-words the model left untagged. A lone word capitalised only because it opens a sentence, which
-the article writes elsewhere as a common noun (`Police say`), is no name,
-nor is a noun for a person by role or kin the article never capitalises in
-running text (`Man held after ...`, `Lawyer: ...`).
+words the model left untagged. A lone word capitalised only because it
+opens a sentence, which the article writes elsewhere as a common noun
+(`Police say`), is no name, nor is a noun for a person by role or kin the
+article never capitalises in running text (`Man held after ...`,
+`Lawyer: ...`).
 """
 
 from __future__ import annotations
