@@ -35,6 +35,8 @@ class NameRules:
     abbreviations: dict[str, str]
     instrument_nouns: frozenset[str]
     place_nouns: frozenset[str]
+    # Kinds of place whose `<kind> of <name>` is the name alone: `the City of Palmer` is `Palmer`.
+    settlement_nouns: frozenset[str]
     # The kind of unit a body is, which writers often leave out or vary: `Betty Ford Center` / `Clinic`.
     unit_nouns: frozenset[str]
     # Those of them for a place that houses a body, which is often named without them: `Morningside`.
@@ -84,6 +86,7 @@ class NameRules:
             abbreviations=dict(data["abbreviations"]),
             instrument_nouns=frozenset(data["instrument_nouns"]),
             place_nouns=frozenset(data["place_nouns"]),
+            settlement_nouns=frozenset(data["settlement_nouns"]),
             unit_nouns=frozenset(data["unit_nouns"]),
             facility_nouns=frozenset(data["facility_nouns"]),
             place_prepositions=frozenset(data["place_prepositions"]),

@@ -671,3 +671,19 @@ def test_a_schools_initial_and_u_is_the_school_its_story_names_but_a_citys_is_no
     )
     assert entity_ids(mentions, "b", "GU") == entity_ids(mentions, "a", "Gonzaga")
     assert entity_ids(mentions, "d", "BU").isdisjoint(entity_ids(mentions, "c", "Boston"))
+
+
+def test_a_place_written_with_its_kind_first_is_the_place() -> None:
+    # `rescuers reached the Mediterranean Island of Lampedusa` / `Lampedusa Island`; `the City of Flint said`.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Mediterranean Island of Lampedusa", "LOC"),
+            ("a", "City of Flint", "GPE"),
+            ("b", "Lampedusa Island", "LOC"),
+            ("b", "Flint", "GPE"),
+        )
+    )
+    assert entity_ids(mentions, "a", "Mediterranean Island of Lampedusa") == entity_ids(
+        mentions, "b", "Lampedusa Island"
+    )
+    assert entity_ids(mentions, "a", "City of Flint") == entity_ids(mentions, "b", "Flint")

@@ -627,3 +627,15 @@ def test_a_persons_name_as_a_place_is_the_clinic_named_after_them_and_elsewhere_
     woman = entity_at[text.index("Mary Hale's")]
     assert entity_at[text.index("Mary Hale said")] == woman
     assert woman != clinic
+
+
+def test_a_place_written_with_its_kind_first_is_one_mention_with_it() -> None:
+    # The model tags `Mediterranean Island`, leaving `Lampedusa` untagged; `an island of` is one of many.
+    found = extracted(
+        "Dozens of migrants landed on Mediterranean Island of Lampedusa overnight .\n"
+        "Officials in the city of Flint said the water was safe .\n"
+        "He was born on an island of Greece .\n"
+    )
+    assert ("Island of Lampedusa", "LOC") in found
+    assert ("city of Flint", "GPE") in found
+    assert ("Greece", "GPE") in found

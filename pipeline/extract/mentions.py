@@ -8,13 +8,14 @@ or state that beats, signs or loses (`Indianapolis beat Kansas City`) as
 an organisation, its team, a town before `police` (`Staunton police
 said`) as its police force, a person's name read as a place in an
 article that names a clinic after them (`checked into Betty Ford`) as
-that facility, and, as candidates a later stage keeps only if they
-resolve against other documents, bare acronyms and runs of capitalised
-words the model left untagged. A lone word capitalised only because it
-opens a sentence, which the article writes elsewhere as a common noun
-(`Police say`), is no name, nor is a noun for a person by role or kin the
-article never capitalises in running text (`Man held after ...`,
-`Lawyer: ...`).
+that facility, a place written with its kind first (`the island of
+Qeshm`) as one mention with it, and, as candidates a later stage keeps
+only if they resolve against other documents, bare acronyms and runs of
+capitalised words the model left untagged. A lone word capitalised only
+because it opens a sentence, which the article writes elsewhere as a
+common noun (`Police say`), is no name, nor is a noun for a person by role
+or kin the article never capitalises in running text (`Man held after
+...`, `Lawyer: ...`).
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ def extract_mentions(
     for start, end in _capitalised_runs(doc, covered):
         if _has_a_name(doc[start:end].text) and not _capitalised_common_noun(doc[start:end], common_nouns):
             spans[(start, end)] = ("ORG", None, True)
+    spans = _with_kind_first(doc, spans, rules)
 
     mentions = []
     for (start, end), (label, acronym_of, candidate) in sorted(spans.items()):
@@ -566,6 +568,57 @@ def _competing_place(span: Span, label: str, rules: NameRules) -> str:
     if root.dep_ == "pobj" and head.lower_ == "at" and known_region(span.text) and not known_city(span.text):
         return "ORG"
     return label
+
+
+def _with_kind_first(
+    doc: Doc, spans: dict[tuple[int, int], tuple[str, str | None, bool]], rules: NameRules
+) -> dict[tuple[int, int], tuple[str, str | None, bool]]:
+    """A place written with its kind first is one mention with it: `the island of Qeshm`, `City of Palmer`.
+
+    The model tags the name alone, or cuts it (`Hawaiian` a people,
+    `Gardens` untagged in `the city of Hawaiian Gardens`), and may tag the
+    kind as a name of its own (`Island` an organisation in `Island of
+    Qeshm`). The names side by side after `<kind> of` are the place's name,
+    which the kind says is a place, unless one is in lower case (`the city
+    of Flint police`); what was tagged with the kind before it
+    (`Iranian` in `Iranian Island`) is left to resolution as an untagged
+    run. A kind after `a` or `an` is one of many (`an island of Greece`), and
+    a country keeps its own mention.
+    """
+    kinds = rules.place_nouns | rules.settlement_nouns
+    spans = dict(spans)
+    for kind in doc[:-2]:
+        if kind.lower_ not in kinds or kind.pos_ not in {"NOUN", "PROPN"} or doc[kind.i + 1].lower_ != "of":
+            continue
+        if any(child.dep_ == "det" and child.lower_ in {"a", "an"} for child in kind.children):
+            continue
+        starting = {start: end for start, end in spans}
+        first = end = kind.i + 2
+        labels = []
+        while end in starting:
+            labels.append(spans[(end, starting[end])][0])
+            end = starting[end]
+        name = doc[first:end]
+        if (
+            not labels
+            or "PERSON" in labels
+            or any(token.is_lower and token.lower_ not in rules.connecting_words for token in name)
+            or country_code(name_key(name.text)) is not None
+        ):
+            continue
+        if any("\n" in token.text or "\n" in token.whitespace_ for token in doc[kind.i : end - 1]):
+            continue
+        for start in range(first, end):
+            spans.pop((start, starting.get(start)), None)
+        cut = next(((start, stop) for start, stop in spans if start <= kind.i < stop), None)
+        if cut is not None:
+            del spans[cut]
+            if cut[0] < kind.i:
+                spans[(cut[0], kind.i)] = ("ORG", None, True)
+        place = "LOC" if kind.lower_ in rules.place_nouns else "GPE"
+        place = labels[0] if labels[0] in {"GPE", "LOC"} else place
+        spans[(kind.i, end)] = (place, None, False)
+    return spans
 
 
 def _sport_noun(token: Token, rules: NameRules) -> bool:

@@ -9,6 +9,9 @@ Mentions are linked by evidence that holds across outlets' styles:
   into (`People magazine`, `IRNA news agency`; a government noun stays, as
   the `Bush administration` is not Bush), whatever label the model gave each
   mention;
+- a place written with its kind first as written with it last (`Persian
+  Gulf Island of Qeshm` / `Qeshm Island`), a town, city or state as its
+  name alone (`the City of Palmer` / `Palmer`);
 - a country's names in every gazetteer spelling (`Türkiye` / `Turkey`), and a
   capital the extraction marked as acting for its government (`Washington
   urged`), while the same capital as a place (`WASHINGTON —`) stays the city;
@@ -214,6 +217,8 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
     if label == "ORG" and capital_country(key) is not None:
         # A capital acting as an organisation is its country's government (`Washington urged`).
         return "country:" + capital_country(key)
+    if label in _PLACE_LABELS:
+        key = _kind_last(key, rules)
     if label in _PLACE_LABELS or looks_like_acronym(text.replace(" ", "")):
         code = country_code(key)
         if code is not None:
@@ -221,6 +226,25 @@ def _surface_key(text: str, label: str, rules: NameRules) -> str:
     if label == "LAW":
         return "law:" + key
     return "name:" + _us_spelling(strip_legal_form(key, rules))
+
+
+def _kind_last(key: str, rules: NameRules) -> str:
+    """A place written with its kind first folds as written with it last: `island of qeshm` -> `qeshm island`.
+
+    A town, city or state so written is the name alone (`city of palmer` ->
+    `palmer`), as `Palmer City` may be another place. Words before the kind
+    say where the place lies (`persian gulf island of qeshm`, `iranian
+    island of qeshm`) and go.
+    """
+    words = key.split()
+    for at, word in enumerate(words[:-2]):
+        if words[at + 1] != "of" or not (word in rules.place_nouns or word in rules.settlement_nouns):
+            continue
+        name = words[at + 2 :]
+        while len(name) > 1 and name[0] in rules.determiners:
+            name = name[1:]
+        return " ".join(name if word in rules.settlement_nouns else [*name, word])
+    return key
 
 
 def _without_description(text: str, rules: NameRules) -> str:
@@ -1542,12 +1566,19 @@ def _vote_label(members: dict[str, list[Any]]) -> str:
 
 
 def _canonical_name(texts: list[str], label: str, rules: NameRules) -> str:
-    """The most frequent of the fullest spellings, acronyms only when nothing else names it."""
+    """The most frequent of the fullest spellings, acronyms only when nothing else names it.
+
+    A place's kind written first, and what precedes it, adds nothing to its
+    name: `Alaska` is as full as `the state of Alaska`.
+    """
     surfaces = [_display(text, label, rules) for text in texts]
     spelled_out = [text for text in surfaces if not looks_like_acronym(text.split()[0])] or surfaces
-    longest = max(len(name_key(text, rules).split()) for text in spelled_out)
-    fullest = [text for text in spelled_out if len(name_key(text, rules).split()) == longest]
-    return _most_common(fullest)
+
+    def words(text: str) -> int:
+        return len(_kind_last(name_key(text, rules), rules).split())
+
+    longest = max(words(text) for text in spelled_out)
+    return _most_common(text for text in spelled_out if words(text) == longest)
 
 
 def _display(text: str, label: str, rules: NameRules) -> str:
