@@ -639,3 +639,14 @@ def test_a_place_written_with_its_kind_first_is_one_mention_with_it() -> None:
     assert ("Island of Lampedusa", "LOC") in found
     assert ("city of Flint", "GPE") in found
     assert ("Greece", "GPE") in found
+
+
+def test_a_places_name_takes_in_the_lower_case_noun_for_its_kind_after_it() -> None:
+    found = extracted(
+        "Ferries to Capri island were cancelled on Sunday .\n"
+        "Rescuers searched the Hudson river on Monday .\n"
+        "Storms battered Indian Ocean islands last week .\n"
+    )
+    assert ("Capri island", "GPE") in found
+    assert ("Hudson river", "LOC") in found
+    assert ("Indian Ocean", "LOC") in found

@@ -9,13 +9,14 @@ an organisation, its team, a town before `police` (`Staunton police
 said`) as its police force, a person's name read as a place in an
 article that names a clinic after them (`checked into Betty Ford`) as
 that facility, a place written with its kind first (`the island of
-Qeshm`) as one mention with it, and, as candidates a later stage keeps
-only if they resolve against other documents, bare acronyms and runs of
-capitalised words the model left untagged. A lone word capitalised only
-because it opens a sentence, which the article writes elsewhere as a
-common noun (`Police say`), is no name, nor is a noun for a person by role
-or kin the article never capitalises in running text (`Man held after
-...`, `Lawyer: ...`).
+Qeshm`) or its kind in lower case after it (`Qeshm island`) as one
+mention with it, and, as candidates a later stage keeps only if they
+resolve against other documents, bare acronyms and runs of capitalised
+words the model left untagged. A lone word capitalised only because it
+opens a sentence, which the article writes elsewhere as a common noun
+(`Police say`), is no name, nor is a noun for a person by role or kin the
+article never capitalises in running text (`Man held after ...`,
+`Lawyer: ...`).
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def extract_mentions(
     for start, end in _capitalised_runs(doc, covered):
         if _has_a_name(doc[start:end].text) and not _capitalised_common_noun(doc[start:end], common_nouns):
             spans[(start, end)] = ("ORG", None, True)
-    spans = _with_kind_first(doc, spans, rules)
+    spans = _with_kind_after(doc, _with_kind_first(doc, spans, rules), rules)
 
     mentions = []
     for (start, end), (label, acronym_of, candidate) in sorted(spans.items()):
@@ -618,6 +619,37 @@ def _with_kind_first(
         place = "LOC" if kind.lower_ in rules.place_nouns else "GPE"
         place = labels[0] if labels[0] in {"GPE", "LOC"} else place
         spans[(kind.i, end)] = (place, None, False)
+    return spans
+
+
+def _with_kind_after(
+    doc: Doc, spans: dict[tuple[int, int], tuple[str, str | None, bool]], rules: NameRules
+) -> dict[tuple[int, int], tuple[str, str | None, bool]]:
+    """A place's name before the noun for its kind takes the noun in: `Qeshm island`, `the Hudson river`.
+
+    The model tags `Qeshm Island` whole but leaves the noun out when it is
+    written in lower case. Only a name that modifies the noun it precedes
+    does, and not a country's (`the Iran desert` is a desert of Iran), one
+    with a kind of its own (`Indian Ocean islands`), or one before `a` noun
+    (`a Gulf island` is one of many).
+    """
+    taken = {i for start, end in spans for i in range(start, end)}
+    for (start, end), (label, acronym_of, candidate) in list(spans.items()):
+        if end >= len(doc) or end in taken or doc[end - 1].whitespace_ != " ":
+            continue
+        kind, root = doc[end], doc[start:end].root
+        if (
+            kind.lower_ in rules.place_nouns
+            and kind.text.islower()
+            and root.dep_ == "compound"
+            and root.head == kind
+            and (label in {"GPE", "LOC"} or candidate)
+            and not any(child.dep_ == "det" and child.lower_ in {"a", "an"} for child in kind.children)
+            and name_key(doc[start:end].text).split()[-1] not in rules.place_nouns
+            and country_code(name_key(doc[start:end].text)) is None
+        ):
+            del spans[(start, end)]
+            spans[(start, end + 1)] = (label if label in {"GPE", "LOC"} else "LOC", acronym_of, False)
     return spans
 
 
