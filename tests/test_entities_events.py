@@ -630,15 +630,18 @@ def test_a_persons_name_as_a_place_is_the_clinic_named_after_them_and_elsewhere_
 
 
 def test_a_place_written_with_its_kind_first_is_one_mention_with_it() -> None:
-    # The model tags `Mediterranean Island`, leaving `Lampedusa` untagged; `an island of` is one of many.
+    # The model tags `Mediterranean Island`, leaving `Lampedusa` untagged; `an island of` is one of many,
+    # and a force named after its city is no place.
     found = extracted(
         "Dozens of migrants landed on Mediterranean Island of Lampedusa overnight .\n"
         "Officials in the city of Flint said the water was safe .\n"
         "He was born on an island of Greece .\n"
+        "Later , city of Flint police arrested a man .\n"
     )
     assert ("Island of Lampedusa", "LOC") in found
     assert ("city of Flint", "GPE") in found
     assert ("Greece", "GPE") in found
+    assert ("Flint police", "ORG") in found
 
 
 def test_a_places_name_takes_in_the_lower_case_noun_for_its_kind_after_it() -> None:
