@@ -139,8 +139,7 @@ def test_a_legal_form_does_not_make_another_company() -> None:
 
 def test_a_capital_that_acts_is_its_government_and_a_dateline_is_the_city() -> None:
     text = "WASHINGTON\nWashington warned Moscow on Monday, the United States said in a statement.\n"
-    found = found_frame("a", text)
-    mentions, _ = resolve_entities(found)
+    mentions, _ = resolve_entities(found_frame("a", text))
     dateline = mentions[mentions["start_char"] == 0]["entity_id"]
     acting = mentions[mentions["text"] == "Washington"]["entity_id"]
     country = mentions[mentions["text"] == "United States"]["entity_id"]
@@ -154,8 +153,7 @@ def test_a_city_that_beats_a_rival_is_its_team_and_a_dateline_or_locative_is_the
         "from its quarterback.\nThe New Orleans Saints have won five straight, and the Saints lead the "
         "division.\nFans in New Orleans celebrated late into the night.\n"
     )
-    found = found_frame("a", text)
-    mentions, _ = resolve_entities(found)
+    mentions, _ = resolve_entities(found_frame("a", text))
     entity_at = dict(zip(mentions["start_char"], mentions["entity_id"], strict=True))
     team = entity_at[text.index("New Orleans Saints")]
     city = entity_at[text.index("in New Orleans") + len("in ")]
@@ -616,10 +614,7 @@ def test_a_persons_name_as_a_place_is_the_clinic_named_after_them_and_elsewhere_
         "Reed was previously at Mary Hale in 2019 and is going back to Mary Hale for a second stay.\n"
         "Mary Hale's husband founded the clinic in 1982, and Mary Hale said she was proud of it.\n"
     )
-    doc = cached_pipeline()(text)
-    sentences = [SentenceSpan(i, s.start_char, s.end_char, "body") for i, s in enumerate(doc.sents)]
-    found = pd.DataFrame([m.__dict__ for m in extract_mentions("a", text, doc, sentences)])
-    mentions, _ = resolve_entities(found)
+    mentions, _ = resolve_entities(found_frame("a", text))
     entity_at = dict(zip(mentions["start_char"], mentions["entity_id"], strict=True))
     clinic = entity_at[text.index("Mary Hale Clinic")]
     assert entity_at[text.index("at Mary Hale") + len("at ")] == clinic
