@@ -41,7 +41,6 @@ from pipeline.text import (
     name_key,
 )
 
-PERSON = "PERSON"
 NAMED_LABELS = frozenset(
     {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
@@ -495,7 +494,7 @@ def _named_facility(span: Span, label: str, rules: NameRules) -> tuple[Span, str
     person, as does the name in an article that names no such facility
     (`according to Woodward`).
     """
-    if label != PERSON:
+    if label != "PERSON":
         return span, label
     doc = span.doc
     end = span.end
@@ -617,7 +616,7 @@ def _with_kind_first(
             if cut[0] < kind.i:
                 spans[(cut[0], kind.i)] = ("ORG", None, True)
         place = "LOC" if kind.lower_ in rules.place_nouns else "GPE"
-        place = labels[0] if labels[0] in {"GPE", "LOC"} else place
+        place = labels[0] if labels[0] in _PLACE_LABELS else place
         spans[(kind.i, end)] = (place, None, False)
     return spans
 
@@ -643,13 +642,13 @@ def _with_kind_after(
             and kind.text.islower()
             and root.dep_ == "compound"
             and root.head == kind
-            and (label in {"GPE", "LOC"} or candidate)
+            and (label in _PLACE_LABELS or candidate)
             and not any(child.dep_ == "det" and child.lower_ in {"a", "an"} for child in kind.children)
             and name_key(doc[start:end].text).split()[-1] not in rules.place_nouns
             and country_code(name_key(doc[start:end].text)) is None
         ):
             del spans[(start, end)]
-            spans[(start, end + 1)] = (label if label in {"GPE", "LOC"} else "LOC", acronym_of, False)
+            spans[(start, end + 1)] = (label if label in _PLACE_LABELS else "LOC", acronym_of, False)
     return spans
 
 

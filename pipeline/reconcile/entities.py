@@ -77,6 +77,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -286,11 +287,22 @@ def _cut_ranks(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
     Lee`. A rank opening a name, or after a function word (`Office of the
     Chief Medical Examiner`), is part of it.
     """
-    rows = []
-    for row in frame.to_dict("records"):
-        cut = None if row["candidate"] or row["ner_label"] == PERSON else _rank_at(row["text"], rules)
+    ranks = "|".join(re.escape(rank) for rank in sorted(rules.rank_titles))
+    ranked = (
+        ~frame["candidate"].astype(bool)
+        & (frame["ner_label"] != PERSON)
+        & frame["text"].str.contains(rf"(?i)\b(?:{ranks})\b", regex=True)
+    ).to_numpy()
+    if not ranked.any():
+        return frame.reset_index(drop=True)
+    # Rows keep their order: a cut row where it was, its member right after it.
+    order = np.arange(len(frame)) * 2
+    rows, row_order = [], []
+    for position, row in zip(order[ranked], frame[ranked].to_dict("records"), strict=True):
+        cut = _rank_at(row["text"], rules)
         if cut is None:
             rows.append(row)
+            row_order.append(position)
             continue
         body, member = cut
         text = row["text"][: body.end()]
@@ -302,10 +314,14 @@ def _cut_ranks(frame: pd.DataFrame, rules: NameRules) -> pd.DataFrame:
                 "end_char": row["start_char"] + len(text),
             }
         )
+        row_order.append(position)
         if member is not None:
             name = row["text"][member.start() :]
             rows.append(_person_row(row, member.start(), name, _surface_key(name, PERSON, rules)))
-    return pd.DataFrame(rows, columns=frame.columns)
+            row_order.append(position + 1)
+    combined = pd.concat([frame[~ranked], pd.DataFrame(rows, columns=frame.columns)], ignore_index=True)
+    positions = np.concatenate([order[~ranked], np.array(row_order, dtype=order.dtype)])
+    return combined.iloc[np.argsort(positions, kind="stable")].reset_index(drop=True)
 
 
 def _rank_at(text: str, rules: NameRules) -> tuple[re.Match[str], re.Match[str] | None] | None:
@@ -717,6 +733,11 @@ class _Context:
                     self.people_by_article[(article_id, surname(_bare(name), rules))].append(name)
         self.acronym_nodes = set(frame.loc[frame["acronym_of"].notna(), "node"])
 
+    @cached_property
+    def teams_by_place(self) -> dict[str, set[str]]:
+        """The nicknames of teams named after a place, by the place; built once, as three steps read it."""
+        return _teams_by_place(self)
+
     def is_person(self, key: str) -> bool:
         return key in self.person_keys
 
@@ -778,7 +799,7 @@ def _link_places_to_their_teams(context: _Context, name_words: dict[str, set[str
     team.
     """
     frame = context.frame
-    nicknames = _teams_by_place(context)
+    nicknames = context.teams_by_place
     nodes = set(frame["node"])
     by_event: dict[str, dict[str, list[str]]] = {}
     for row in frame[frame["node"].str.endswith(_AS_TEAM)].itertuples():
@@ -997,7 +1018,7 @@ def _schools_by_event(context: _Context) -> dict[tuple[str, str], list[str]]:
     by its initial and a `U` (`CU`), as its event's only school with that
     initial.
     """
-    teams = _teams_by_place(context)
+    teams = context.teams_by_place
     schools: dict[tuple[str, str], list[str]] = defaultdict(list)
     for event, words in context.words_by_event.items():
         names = context.full_names_by_event[event]
@@ -1249,7 +1270,7 @@ def _link_clipped_nicknames(context: _Context) -> None:
     it and no other of its teams' nicknames starts the same way.
     """
     nicknames = {
-        nickname for found in _teams_by_place(context).values() for nickname in found if " " not in nickname
+        nickname for found in context.teams_by_place.values() for nickname in found if " " not in nickname
     }
     for event, words in context.words_by_event.items():
         by_key = _event_nodes_by_key(context, event)
@@ -1366,9 +1387,8 @@ def _link_facilities_named_after_people(context: _Context) -> None:
     Only full names: a single word resolves as any facility's name without its kind.
     """
     rules = context.rules
-    for node, key, _, event in context.unique_rows():
-        if not node.endswith(_AS_FACILITY):
-            continue
+    read = context.frame[context.frame["node"].str.endswith(_AS_FACILITY)]
+    for node, key, event in sorted(set(zip(read["node"], read["key"], read["event"], strict=True))):
         named = [
             name
             for name in context.full_names_by_event[event]
