@@ -687,3 +687,15 @@ def test_a_place_written_with_its_kind_first_is_the_place() -> None:
         mentions, "b", "Lampedusa Island"
     )
     assert entity_ids(mentions, "a", "City of Flint") == entity_ids(mentions, "b", "Flint")
+
+
+def test_a_place_is_named_with_its_kind_capitalised_where_some_article_writes_it_so() -> None:
+    # Most outlets write `Capri island`; the entity is still named as the one that capitalises the kind.
+    _, entities = resolve_entities(
+        candidates(
+            ("a", "Capri island", "LOC"),
+            ("b", "Capri island", "LOC"),
+            ("c", "Capri Island", "LOC"),
+        )
+    )
+    assert entities["name"].tolist() == ["Capri Island"]

@@ -1589,7 +1589,9 @@ def _canonical_name(texts: list[str], label: str, rules: NameRules) -> str:
     """The most frequent of the fullest spellings, acronyms only when nothing else names it.
 
     A place's kind written first, and what precedes it, adds nothing to its
-    name: `Alaska` is as full as `the state of Alaska`.
+    name: `Alaska` is as full as `the state of Alaska`. A place's kind in
+    lower case (`Qeshm island`) names it only where no spelling as full
+    writes the kind with a capital (`Qeshm Island`).
     """
     surfaces = [_display(text, label, rules) for text in texts]
     spelled_out = [text for text in surfaces if not looks_like_acronym(text.split()[0])] or surfaces
@@ -1598,7 +1600,8 @@ def _canonical_name(texts: list[str], label: str, rules: NameRules) -> str:
         return len(_kind_last(name_key(text, rules), rules).split())
 
     longest = max(words(text) for text in spelled_out)
-    return _most_common(text for text in spelled_out if words(text) == longest)
+    fullest = [text for text in spelled_out if words(text) == longest]
+    return _most_common([text for text in fullest if text.split()[-1] not in rules.place_nouns] or fullest)
 
 
 def _display(text: str, label: str, rules: NameRules) -> str:
