@@ -699,3 +699,19 @@ def test_a_place_is_named_with_its_kind_capitalised_where_some_article_writes_it
         )
     )
     assert entities["name"].tolist() == ["Capri Island"]
+
+
+def test_a_lone_word_that_only_qualifies_a_body_does_not_join_another_story_s_body() -> None:
+    # Alaska's `Interior` (the region, tagged an organisation) is not another story's Interior Department.
+    mentions, _ = resolve_entities(
+        candidates(
+            ("a", "Fairbanks", "GPE"),
+            ("a", "Sarah Palin", "PERSON"),
+            ("a", "Interior", "ORG"),
+            ("b", "Washington", "GPE"),
+            ("b", "Ken Salazar", "PERSON"),
+            ("b", "Department of the Interior", "ORG"),
+        )
+    )
+    department = entity_ids(mentions, "b", "Department of the Interior")
+    assert entity_ids(mentions, "a", "Interior").isdisjoint(department)

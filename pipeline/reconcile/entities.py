@@ -1480,7 +1480,8 @@ def _link_lone_names_across_events(context: _Context) -> None:
     untagged capital at the start of a sentence or in a headline is as often a
     common noun (`Police`, `Man`) as a name, and it names a different thing in
     each story. Nor do names that say only what kind of body they are
-    (`Parliament`, `Daily News`): each story's is its own country's or city's.
+    (`Parliament`, `Daily News`), or a word that only qualifies one
+    (`Interior`, `Democratic`): each story's is its own country's or city's.
     """
     linked = _linked_roots(context)
     alone: dict[str, list[str]] = defaultdict(list)
@@ -1491,6 +1492,7 @@ def _link_lone_names_across_events(context: _Context) -> None:
             and node in labelled_nodes
             and context.nodes.find(node) not in linked
             and not _is_generic(key, context.rules)
+            and _bare(key) not in context.rules.generic_body_qualifiers
         ):
             alone[key].append(node)
     by_suffix = _names_by_suffix(
